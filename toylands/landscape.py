@@ -1,0 +1,358 @@
+"""The Landscape type: a loss surface and everything a lesson needs to know about it.
+
+A landscape is one declaration: the loss ``f`` written with ``autograd.numpy`` on
+``p[..., 0], p[..., 1], ...`` (so the same code evaluates a point, a batch of starts or a
+whole plotting grid), the box to draw, good starts, and the critical points it claims to
+have. The tests hold every claim against autograd.
+
+    >>> import autograd.numpy as anp
+    >>> from toylands import Landscape
+    >>> bowl = Landscape("my bowl", lambda p: p[..., 0] ** 2 + 3 * p[..., 1] ** 2,
+    ...                  bounds=[(-2, 2), (-2, 2)])
+    >>> bowl.grad([1.0, 1.0])
+    array([2., 6.])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+from autograd import elementwise_grad
+
+KINDS = ("min", "max", "saddle", "degenerate")
+
+__all__ = ["KINDS", "CriticalPoint", "MinimumSet", "Landscape", "LandscapeError"]
+
+
+class LandscapeError(ValueError):
+    """A landscape, or a point given to one, is not what it should be."""
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point where the gradient vanishes.
+
+    ``kind`` is what the Hessian says: ``"min"`` (all eigenvalues > 0), ``"max"`` (all < 0),
+    ``"saddle"`` (some of each sign) or ``"degenerate"`` (a zero eigenvalue leaves the
+    second-derivative test undecided, as at a monkey saddle); ``note`` says in words what
+    the point really is where the Hessian cannot.
+    """
+
+    x: tuple[float, ...]
+    kind: str
+    value: float
+    is_global: bool = False
+    note: str = ""
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise LandscapeError(f"critical point kind {self.kind!r} is not one of {KINDS}")
+        object.__setattr__(self, "x", tuple(float(v) for v in self.x))
+        object.__setattr__(self, "value", float(self.value))
+
+    def __repr__(self):
+        where = ", ".join(f"{v:.6g}" for v in self.x)
+        tag = " (global)" if self.is_global else ""
+        return f"CriticalPoint({self.kind}{tag} at ({where}), value {self.value:.6g})"
+
+
+@dataclass(frozen=True)
+class MinimumSet:
+    """A connected set of minima, all of value ``value``, traced by a curve.
+
+    ``curve(t)`` maps an array of parameters ``t`` in ``t_range`` to points of shape
+    ``t.shape + (dim,)``. Rings, hyperbola branches and lines of minima are declared this
+    way, since their minima are not isolated points.
+    """
+
+    name: str
+    curve: Callable[[np.ndarray], np.ndarray]
+    t_range: tuple[float, float]
+    value: float = 0.0
+
+    def points(self, n: int = 400) -> np.ndarray:
+        """``n`` points along the curve, shape ``(n, dim)``."""
+        return np.asarray(self.curve(np.linspace(*self.t_range, n)), dtype=float)
+
+    def distance(self, x, n: int = 4000) -> np.ndarray:
+        """Distance from each point of ``x`` (shape ``(..., dim)``) to the curve."""
+        pts = self.points(n)
+        x = np.asarray(x, dtype=float)
+        d = np.linalg.norm(x[..., None, :] - pts, axis=-1)
+        return d.min(axis=-1)
+
+
+def _readonly(mapping):
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """A loss surface ``f: R^dim -> R`` with its box, starts and declared critical points.
+
+    Args:
+      name: a short name (the catalogue's key for catalogue entries).
+      f: the loss, written with ``autograd.numpy`` on ``p[..., i]`` and returning ``p.shape[:-1]``.
+      bounds: the box to draw and search, one ``(low, high)`` pair per coordinate.
+      starts: good start points, shape ``(k, dim)``; default: the centre of the box.
+      critical: the declared critical points (isolated ones).
+      minimum_sets: connected sets of minima, where minima are not isolated.
+      complete: True when ``critical`` and ``minimum_sets`` hold every critical point in the box.
+      tags: words for what the landscape shows (``saddle``, ``ravine``, ``plateau`` ...).
+      params: the tunable parameters and their current values; ``with_params`` changes them.
+      make: the factory that builds this landscape from ``params`` (set by the catalogue).
+      description: a paragraph for lessons.
+      reference: where the function comes from.
+      formula: the formula, in LaTeX, for titles.
+      grad_fn, hessian_fn: hand-written vectorized derivatives; autograd's otherwise.
+      group: the catalogue group it belongs to.
+      log_scale: draw it with log-spaced contour levels (ravines); None lets plots decide.
+    """
+
+    name: str
+    f: Callable
+    bounds: Sequence[tuple[float, float]]
+    starts: np.ndarray | None = None
+    critical: tuple[CriticalPoint, ...] = ()
+    minimum_sets: tuple[MinimumSet, ...] = ()
+    complete: bool = False
+    tags: frozenset[str] = frozenset()
+    params: Mapping[str, float] = field(default_factory=dict)
+    make: Callable[..., Landscape] | None = field(default=None, repr=False)
+    description: str = ""
+    reference: str = ""
+    formula: str = ""
+    grad_fn: Callable | None = field(default=None, repr=False)
+    hessian_fn: Callable | None = field(default=None, repr=False)
+    group: str = ""
+    log_scale: bool | None = None
+
+    def __post_init__(self):
+        if not callable(self.f):
+            raise LandscapeError(f"f must be a function of p, got {type(self.f).__name__}")
+        bounds = np.asarray(self.bounds, dtype=float)
+        if bounds.ndim != 2 or bounds.shape[1] != 2 or len(bounds) == 0:
+            raise LandscapeError(
+                f"bounds must be one (low, high) pair per coordinate, e.g. [(-2, 2), (-1, 3)]; "
+                f"got an array of shape {bounds.shape}"
+            )
+        if not np.all(np.isfinite(bounds)) or np.any(bounds[:, 0] >= bounds[:, 1]):
+            raise LandscapeError(f"each bound must be a finite (low, high) with low < high; got {bounds.tolist()}")
+        bounds.setflags(write=False)
+        set_ = partial_setattr(self)
+        set_("bounds", bounds)
+        starts = bounds.mean(axis=1)[None] if self.starts is None else self.starts
+        set_("starts", self.as_points(starts, "starts", batch=True))
+        self.starts.setflags(write=False)
+        set_("critical", tuple(self.critical))
+        set_("minimum_sets", tuple(self.minimum_sets))
+        set_("tags", frozenset(self.tags))
+        set_("params", _readonly(self.params))
+        self._probe()
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def dim(self) -> int:
+        """The number of coordinates."""
+        return len(self.bounds)
+
+    @property
+    def minima(self) -> tuple[CriticalPoint, ...]:
+        """The declared isolated minima, global first."""
+        mins = [c for c in self.critical if c.kind == "min" or c.is_global]
+        return tuple(sorted(mins, key=lambda c: (not c.is_global, c.value)))
+
+    @property
+    def global_minimum(self) -> CriticalPoint | None:
+        """The declared global minimum (the first, where several share the lowest value)."""
+        best = [c for c in self.critical if c.is_global]
+        return best[0] if best else None
+
+    @property
+    def min_value(self) -> float | None:
+        """The lowest declared value of a minimum or set of minima, if any is declared."""
+        values = [c.value for c in self.critical if c.is_global] + [s.value for s in self.minimum_sets]
+        return min(values) if values else None
+
+    # ------------------------------------------------------------------ evaluation
+    def as_points(self, p, what: str = "point", batch: bool = False) -> np.ndarray:
+        """``p`` as a float array of shape ``(..., dim)``, or a clear error saying what is wrong."""
+        try:
+            arr = np.array(p, dtype=float)
+        except (TypeError, ValueError):
+            raise LandscapeError(
+                f"{what} must be numbers of shape (..., {self.dim}) for landscape {self.name!r}; "
+                f"could not read {p!r} as numbers"
+            ) from None
+        if arr.ndim == 0 or arr.shape[-1] != self.dim:
+            raise LandscapeError(
+                f"{what} must have {self.dim} coordinates (last axis of size {self.dim}) for the "
+                f"{self.dim}-D landscape {self.name!r}; got shape {arr.shape}"
+            )
+        if batch:
+            if arr.ndim > 2:
+                raise LandscapeError(
+                    f"{what} must be one point ({self.dim},) or a batch (k, {self.dim}); got shape {arr.shape}"
+                )
+            arr = arr.reshape(-1, self.dim)
+        if not np.all(np.isfinite(arr)):
+            raise LandscapeError(
+                f"{what} must be finite numbers; got {arr.tolist() if arr.size < 20 else 'non-finite values'}"
+            )
+        return arr
+
+    def __call__(self, p) -> np.ndarray:
+        """The loss at ``p`` (shape ``(..., dim)``), shape ``p.shape[:-1]``."""
+        return np.asarray(self.f(self.as_points(p)), dtype=float)
+
+    def value(self, p) -> np.ndarray:
+        """Same as calling the landscape."""
+        return self(p)
+
+    def grad(self, p) -> np.ndarray:
+        """The gradient at ``p``, shape ``(..., dim)``; hand-written where declared, else autograd."""
+        return self.grad_raw(self.as_points(p))
+
+    def hessian(self, p) -> np.ndarray:
+        """The Hessian at ``p``, shape ``(..., dim, dim)``; hand-written where declared, else autograd."""
+        return self.hessian_raw(self.as_points(p))
+
+    def autograd_grad(self, p) -> np.ndarray:
+        """The gradient from autograd, whatever ``grad_fn`` says (the oracle for tests)."""
+        return _autograd(self, lambda: _egrad(self.f)(np.asarray(p, dtype=float)))
+
+    def autograd_hessian(self, p) -> np.ndarray:
+        """The Hessian from autograd, one pass per coordinate, vectorized over points."""
+        p = np.asarray(p, dtype=float)
+        g = _egrad(self.f)
+        rows = lambda: [_egrad(lambda q, i=i: g(q)[..., i])(p) for i in range(self.dim)]  # noqa: E731
+        return _autograd(self, lambda: np.stack(rows(), axis=-2))
+
+    # Unchecked fast paths for runners that validated their inputs once.
+    def grad_raw(self, p: np.ndarray) -> np.ndarray:
+        if self.grad_fn is not None:
+            return self.grad_fn(p)
+        return self.autograd_grad(p)
+
+    def hessian_raw(self, p: np.ndarray) -> np.ndarray:
+        if self.hessian_fn is not None:
+            return self.hessian_fn(p)
+        return self.autograd_hessian(p)
+
+    # ------------------------------------------------------------------ variants
+    def with_params(self, **params) -> Landscape:
+        """A new landscape with some parameters changed, e.g. ``ill_conditioned.with_params(kappa=100)``."""
+        unknown = set(params) - set(self.params)
+        if unknown:
+            allowed = ", ".join(self.params) or "none"
+            raise LandscapeError(
+                f"{self.name!r} has no parameter {', '.join(sorted(unknown))}; its parameters: {allowed}"
+            )
+        if self.make is None:
+            raise LandscapeError(f"{self.name!r} was not built by a factory, so it cannot change its parameters")
+        return self.make(**{**self.params, **params})
+
+    def replace(self, **changes) -> Landscape:
+        """A copy with some fields changed (``dataclasses.replace``)."""
+        return dataclasses.replace(self, **changes)
+
+    def grid(self, n: int = 200, bounds=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(X, Y, Z)`` on an ``n x n`` grid over the box (2-D landscapes)."""
+        if self.dim != 2:
+            raise LandscapeError(f"grid() draws 2-D landscapes; {self.name!r} is {self.dim}-D: take a 2-D slice first")
+        (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else self.bounds, dtype=float)
+        X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        with np.errstate(all="ignore"):
+            Z = np.asarray(self.f(np.stack([X, Y], axis=-1)), dtype=float)
+        return X, Y, Z
+
+    def __repr__(self):
+        extra = f", params={dict(self.params)}" if self.params else ""
+        return f"Landscape({self.name!r}, dim={self.dim}, {len(self.critical)} critical points{extra})"
+
+    # ------------------------------------------------------------------ checks
+    def _probe(self):
+        """Evaluate and differentiate ``f`` once on a small batch, so mistakes show up now."""
+        probe = self.starts[:3] + 0.0137  # off any symmetric point, where some f are not smooth
+        how = (
+            "Write f with autograd.numpy on the last axis, e.g.\n"
+            "    import autograd.numpy as np\n"
+            "    def f(p):\n"
+            "        x, y = p[..., 0], p[..., 1]\n"
+            "        return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2\n"
+            "so that it evaluates a point, a batch and a grid alike. math.sin, np.vectorize, float(...) and\n"
+            "plain numpy calls hide f from autograd; use autograd.numpy's np.sin, np.where, np.stack ..."
+        )
+        try:
+            with np.errstate(all="ignore"):
+                out = np.asarray(self.f(probe))
+        except Exception as e:
+            raise LandscapeError(
+                f"f of landscape {self.name!r} failed on a batch of points of shape {probe.shape}: "
+                f"{type(e).__name__}: {e}.\n{how}"
+            ) from e
+        if out.shape != probe.shape[:-1] or not np.issubdtype(out.dtype, np.number):
+            raise LandscapeError(
+                f"f of landscape {self.name!r} must return one number per point: shape {probe.shape[:-1]} "
+                f"for points of shape {probe.shape}, but returned {out.dtype} of shape {out.shape}.\n{how}"
+            )
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)  # autograd: "Output seems independent of input"
+            try:
+                g = self.autograd_grad(probe)
+            except LandscapeError:
+                raise
+            except UserWarning as w:
+                raise LandscapeError(f"autograd sees no path from p to f of {self.name!r} ({w}).\n{how}") from None
+        if g.shape != probe.shape:
+            raise LandscapeError(
+                f"autograd's gradient of {self.name!r} has shape {g.shape}, expected {probe.shape}.\n{how}"
+            )
+        # A gradient autograd computes without complaint can still be wrong (np.vectorize, a
+        # detour through plain numpy): compare it with central differences once.
+        h = 1e-6 * (1 + np.abs(probe))
+        with np.errstate(all="ignore"):
+            fd = np.stack(
+                [
+                    (self.f(probe + h * e) - self.f(probe - h * e)) / (2 * h[:, i])
+                    for i, e in enumerate(np.eye(self.dim))
+                ],
+                axis=-1,
+            )
+        ok = np.isfinite(fd) & np.isfinite(g)
+        if np.any(np.abs(fd - g)[ok] > 1e-3 * (1 + np.abs(fd)[ok])):
+            raise LandscapeError(
+                f"autograd's gradient of f of landscape {self.name!r} disagrees with finite differences "
+                f"(at {probe[0].tolist()}: autograd {g[0].tolist()}, differences {fd[0].tolist()}), so some "
+                f"step of f is hidden from autograd.\n{how}"
+            )
+
+
+def partial_setattr(obj):
+    """Setter for fields of a frozen dataclass during ``__post_init__``."""
+    return lambda name, value: object.__setattr__(obj, name, value)
+
+
+def _egrad(f):
+    return elementwise_grad(f)
+
+
+def _autograd(landscape, compute):
+    """Run an autograd computation, turning autograd's failures into advice."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(compute(), dtype=float)
+    except LandscapeError:
+        raise
+    except Exception as e:  # autograd fails deep inside; say what to do instead
+        raise LandscapeError(
+            f"autograd could not differentiate f of landscape {landscape.name!r}: {type(e).__name__}: {e}.\n"
+            "f must be built from autograd.numpy operations (import autograd.numpy as np): math.sin, "
+            "numpy.vectorize, float(...), in-place assignment (a[i] = ...) and plain numpy functions "
+            "break the chain of derivatives. Use np.sin, np.where, np.stack ... from autograd.numpy."
+        ) from e
