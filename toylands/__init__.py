@@ -9,9 +9,26 @@ Every catalogue landscape is an attribute (``tl.rosenbrock``) and ``tl.get(name,
 never imports matplotlib or ipywidgets: pictures live in ``toylands.plot``.
 """
 
-from .analysis import classify, critical_points, grid_minimum, hessian_eig, newton_refine, signature
+from .analysis import (
+    Basins,
+    Escape,
+    Sweep,
+    basins,
+    classify,
+    critical_points,
+    escape_times,
+    grid_minimum,
+    hessian_eig,
+    lr_sweep,
+    newton_refine,
+    signature,
+    stability_threshold,
+)
 from .landscape import KINDS, CriticalPoint, Landscape, LandscapeError, MinimumSet
 from .zoo import GROUPS, catalogue, get, landscapes
+from .optim import *  # noqa: F403  (the optimizers, blocks and schedules)
+from .optim import __all__ as _optim_all
+from .run import RunError, Trajectory, gradient_flow, race, run
 
 __version__ = "0.1.0"
 
@@ -31,6 +48,19 @@ __all__ = [
     "landscapes",
     "newton_refine",
     "signature",
+    "stability_threshold",
+    "lr_sweep",
+    "Sweep",
+    "basins",
+    "Basins",
+    "escape_times",
+    "Escape",
+    "RunError",
+    "Trajectory",
+    "gradient_flow",
+    "race",
+    "run",
+    *_optim_all,
 ]
 
 

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .landscape import CriticalPoint, Landscape, LandscapeError
@@ -18,6 +20,13 @@ __all__ = [
     "newton_refine",
     "grid_minimum",
     "signature",
+    "stability_threshold",
+    "lr_sweep",
+    "Sweep",
+    "basins",
+    "Basins",
+    "escape_times",
+    "Escape",
 ]
 
 ### Curvature
@@ -206,3 +215,152 @@ def grid_minimum(landscape: Landscape, n: int | None = None) -> tuple[np.ndarray
         if v[i] < best_v:
             best_x, best_v = P[i], float(v[i])
     return best_x, best_v
+
+
+### Runs: stability, learning-rate sweeps, basins, escape from saddles
+
+
+def stability_threshold(landscape: Landscape, x=None) -> float:
+    """``2 / lambda_max``: the largest learning rate for which gradient descent is stable at ``x``.
+
+    ``x`` defaults to the declared global minimum. On a quadratic, gradient descent converges
+    for every learning rate below it and diverges for every one above it.
+    """
+    if x is None:
+        gm = landscape.global_minimum
+        if gm is None:
+            raise LandscapeError(f"{landscape.name!r} declares no global minimum: give the point x")
+        x = gm.x
+    lam_max = float(hessian_eig(landscape, x)[0][..., -1])
+    return 2.0 / lam_max if lam_max > 0 else np.inf
+
+
+class Sweep(NamedTuple):
+    """One learning-rate sweep: per learning rate, the final loss, divergence and steps to converge."""
+
+    lr: np.ndarray
+    final_loss: np.ndarray
+    diverged: np.ndarray
+    steps_to_converge: np.ndarray
+    threshold: float
+    trajectory: object
+
+    @property
+    def divergence_lr(self) -> float:
+        """The smallest learning rate in the sweep that diverged (inf if none did)."""
+        return float(self.lr[self.diverged].min()) if self.diverged.any() else np.inf
+
+    @property
+    def best_lr(self) -> float:
+        """The learning rate that reached the lowest final loss without diverging."""
+        loss = np.where(self.diverged, np.inf, self.final_loss)
+        return float(self.lr[int(np.argmin(loss))])
+
+
+def lr_sweep(make_optimizer, landscape: Landscape, start=None, lrs=None, steps: int = 200, tol: float = 1e-6) -> Sweep:
+    """Run ``make_optimizer(lr)`` for every learning rate in ``lrs`` from one start, as one batched run.
+
+    A run counts as diverged when it leaves the box (see ``run``) or ends higher than it began:
+    just above ``2 / lambda_max`` the iterates grow too slowly to leave the box in a few steps,
+    but they never shrink. ``threshold`` is ``2 / lambda_max`` at the global minimum.
+
+        >>> import numpy as np, toylands as tl
+        >>> s = tl.lr_sweep(tl.gd, tl.ill_conditioned_bowl, [2.0, 1.0], np.linspace(0.01, 0.2, 20))
+        >>> round(s.threshold, 3), round(s.divergence_lr, 3)
+        (0.1, 0.11)
+    """
+    from .run import run
+
+    lrs = np.atleast_1d(np.asarray(np.logspace(-4, 0, 64) if lrs is None else lrs, dtype=float))
+    start = landscape.starts[0] if start is None else start
+    traj = run(make_optimizer(lrs), landscape, start, steps)
+    v = traj.values
+    diverged = traj.diverged | ~(v[-1] <= v[0])
+    try:
+        threshold = stability_threshold(landscape)
+    except LandscapeError:
+        threshold = np.nan
+    return Sweep(lrs, v[-1], diverged, np.where(diverged, -1, traj.steps_to(tol)), threshold, traj)
+
+
+class Basins(NamedTuple):
+    """Which declared minimum each start of a grid ends in: ``label[i, j]`` indexes ``minima``; -1
+    means it ended elsewhere (a saddle, a plateau), -2 that it diverged."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    label: np.ndarray
+    minima: tuple
+    trajectory: object
+
+    def fractions(self) -> dict:
+        """The share of starts that ended in each minimum (and elsewhere, diverged)."""
+        n = self.label.size
+        out = {i: float(np.mean(self.label == i)) for i in range(len(self.minima))}
+        out.update(elsewhere=float(np.sum(self.label == -1)) / n, diverged=float(np.sum(self.label == -2)) / n)
+        return out
+
+
+def basins(
+    opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None, radius: float | None = None
+) -> Basins:
+    """Run ``opt`` from every point of an ``n x n`` grid over the box and record where each ended."""
+    from .run import run
+
+    if landscape.dim != 2:
+        raise LandscapeError(f"basins are drawn on 2-D landscapes; {landscape.name!r} is {landscape.dim}-D")
+    (x0, x1), (y0, y1) = np.asarray(landscape.bounds if bounds is None else bounds, dtype=float)
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    traj = run(opt, landscape, np.stack([X.ravel(), Y.ravel()], -1), steps)
+    label = traj.ended_in if radius is None else traj.ended_in_within(radius)
+    label = np.where(traj.diverged, -2, label)
+    return Basins(X, Y, label.reshape(n, n), landscape.minima, traj)
+
+
+NEVER = np.iinfo(np.int64).max
+
+
+class Escape(NamedTuple):
+    """Steps to leave a ball of ``radius`` around a point, per noise level (rows) and seed (columns);
+    ``NEVER`` where a run never left."""
+
+    noise: np.ndarray
+    steps: np.ndarray
+    radius: float
+
+    @property
+    def median(self) -> np.ndarray:
+        return np.median(self.steps, axis=1)
+
+    @property
+    def escaped(self) -> np.ndarray:
+        """Which runs left the ball within the steps given."""
+        return self.steps < NEVER
+
+
+def escape_times(
+    landscape: Landscape,
+    point,
+    noises,
+    lr: float = 0.01,
+    steps: int = 2000,
+    radius: float = 0.5,
+    seeds: int = 16,
+    seed: int = 0,
+) -> Escape:
+    """How long noisy gradient descent started exactly at ``point`` (a saddle) takes to get ``radius`` away.
+
+    Every noise level runs ``seeds`` times, all in one batched run. Without noise, gradient
+    descent never leaves a saddle it starts on; with noise sigma it escapes an ordinary saddle
+    in about ``log(radius / sigma) / (lr |lambda_min|)`` steps.
+    """
+    from .optim import gd
+    from .run import run
+
+    noises = np.atleast_1d(np.asarray(noises, dtype=float))
+    sigma = np.repeat(noises, seeds)
+    traj = run(gd(lr), landscape, point, steps, noise=sigma, seed=seed)
+    dist = np.linalg.norm(traj.positions - np.asarray(point, dtype=float), axis=-1)
+    out = dist > radius
+    first = np.where(out.any(axis=0), np.argmax(out, axis=0), NEVER)
+    return Escape(noises, first.reshape(len(noises), seeds), radius)

@@ -88,11 +88,11 @@ def cliff(height=10.0):
 
     def f(p):
         x, y = p[..., 0], p[..., 1]
-        return 0.5 * y**2 + 0.05 * (x - 1.5) ** 2 + 0.5 * h * (1 + anp.tanh(10 * (x - 1)))
+        return 0.5 * y**2 + 0.5 * (x - 1) ** 2 + 0.5 * h * (1 + anp.tanh(10 * (x - 1)))
 
     def grad(p):
         x, y = p[..., 0], p[..., 1]
-        return stack(0.1 * (x - 1.5) + 5 * h / np.cosh(10 * (x - 1)) ** 2, y)
+        return stack((x - 1) + 5 * h / np.cosh(10 * (x - 1)) ** 2, y)
 
     x0 = _cliff_foot(h)
     return Landscape(
@@ -104,12 +104,12 @@ def cliff(height=10.0):
         critical=(C((x0, 0.0), "min", float(f(np.array([x0, 0.0]))), True, note="at the foot of the cliff"),),
         complete=True,
         tags={"cliff", "exploding-gradient"},
-        formula=r"f = y^2/2 + (x - 1.5)^2/20 + \tfrac{h}{2}(1 + \tanh 10(x - 1))",
+        formula=r"f = y^2/2 + (x - 1)^2/2 + \tfrac{h}{2}(1 + \tanh 10(x - 1))",
         description=(
-            "A gentle slope that ends at the foot of a cliff of height h. The minimum lies right at the "
-            "foot, so descent walks up to the wall; one step too far and it meets a gradient hundreds "
-            "of times larger than anywhere else, which throws it far back (the exploding gradients of "
-            "recurrent networks). Gradient clipping caps that throw."
+            "A slope that ends at the foot of a cliff of height h. The minimum lies right at the foot, so "
+            "descent walks up to the wall; one step too far and it lands on the wall, where the gradient "
+            "is 5h, fifty times larger than anywhere else, and is thrown far back (the exploding "
+            "gradients of recurrent networks). Gradient clipping caps that throw."
         ),
         reference="Pascanu, Mikolov & Bengio, 'On the difficulty of training recurrent neural networks', "
         "ICML (2013), figure 6.",
@@ -117,11 +117,11 @@ def cliff(height=10.0):
 
 
 def _cliff_foot(h):
-    """Where the slope 0.1 (x - 1.5) balances the wall's 5 h sech^2(10 (x - 1)), left of the wall."""
-    x = 1 - np.arccosh(np.sqrt(5 * h / 0.05)) / 10  # start: the wall's term alone at x = 0
+    """Where the slope (x - 1) balances the wall's 5 h sech^2(10 (x - 1)), left of the wall."""
+    x = 1 - np.arccosh(np.sqrt(5 * h / 0.5)) / 10  # start: where the wall's slope is about 0.5
     for _ in range(50):  # Newton on g(x) = 0
         c = np.cosh(10 * (x - 1))
-        g = 0.1 * (x - 1.5) + 5 * h / c**2
-        dg = 0.1 - 100 * h * np.tanh(10 * (x - 1)) / c**2
+        g = (x - 1) + 5 * h / c**2
+        dg = 1 - 100 * h * np.tanh(10 * (x - 1)) / c**2
         x -= g / dg
     return float(x)
