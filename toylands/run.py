@@ -222,15 +222,17 @@ def run(
     sigma = per_run("noise", noise)
     runs = _batch_size(opt, len(x0), noise)
     x = np.array(np.broadcast_to(x0, (runs, L.dim)), dtype=float)
-    lo, hi = L.bounds[:, 0], L.bounds[:, 1]
-    mid, reach = (lo + hi) / 2, 1.0 / ((hi - lo) * (0.5 + escape))
+    limit_lo, limit_hi = _limits(L, escape)
+    # Inside the largest cube about the origin that fits in the limit box, no run can have
+    # diverged: one scalar comparison a step (exact checks only when something is out there).
+    inner = min(-limit_lo.max(), limit_hi.min())
     rng = np.random.default_rng(seed) if np.any(sigma) else None
 
     X = np.empty((steps + 1, runs, L.dim))
     X[0] = x
     diverged_at = np.full(runs, -1)
     frozen = None
-    grad = L.grad_raw
+    grad = L.grad_fn or L.autograd_grad
     with np.errstate(all="ignore"):
         try:
             state = opt.init(x)
@@ -249,14 +251,23 @@ def run(
             x_new = x + u
             if frozen is not None:
                 x_new[frozen] = x[frozen]
-            if not np.abs((x_new - mid) * reach).max() <= 1.0:  # also catches NaN
-                out = ~(np.abs((x_new - mid) * reach) <= 1.0).all(-1)
-                diverged_at[out & (diverged_at < 0)] = t + 1
-                frozen = diverged_at >= 0
-                x_new[frozen] = x[frozen]
+            if not np.abs(x_new).max() <= inner:  # also catches NaN
+                out = ~np.all((x_new >= limit_lo) & (x_new <= limit_hi), axis=-1)
+                if out.any():
+                    diverged_at[out & (diverged_at < 0)] = t + 1
+                    frozen = diverged_at >= 0
+                    x_new[frozen] = x[frozen]
             x = x_new
             X[t + 1] = x
     return Trajectory(X, L, opt.name, dict(opt.hyper), diverged_at)
+
+
+def _limits(L: Landscape, escape: float):
+    """The box a run must stay in: the landscape's box grown by ``escape`` box sizes on every side."""
+    if not escape > 0:
+        raise RunError(f"escape must be a positive number of box sizes; got {escape!r}")
+    lo, hi = L.bounds[:, 0], L.bounds[:, 1]
+    return lo - escape * (hi - lo), hi + escape * (hi - lo)
 
 
 def _check_step(opt, u, x):

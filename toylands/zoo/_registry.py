@@ -97,8 +97,11 @@ def catalogue() -> dict[str, list[str]]:
 
 
 def stack(*cols):
-    """``np.stack`` of broadcast columns on a new last axis (a gradient)."""
-    return np.stack(np.broadcast_arrays(*cols), axis=-1)
+    """``np.stack`` of columns on a new last axis (a gradient), broadcasting them where they differ."""
+    try:
+        return np.stack(cols, axis=-1)
+    except ValueError:  # constants beside arrays
+        return np.stack(np.broadcast_arrays(*cols), axis=-1)
 
 
 def sym2(hxx, hxy, hyy):
