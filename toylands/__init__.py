@@ -64,10 +64,18 @@ __all__ = [
 ]
 
 
+_LAZY_MODULES = ("plot", "animate", "widgets", "gallery")
+
+
 def __getattr__(name):
     # tl.himmelblau and friends: catalogue landscapes with default parameters, built on first use.
     if name in landscapes():
         return get(name)
+    # tl.plot, tl.animate ...: the drawing layer, imported only when asked for (it needs matplotlib).
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'toylands' has no attribute {name!r}")
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from collections.abc import Callable, Mapping, Sequence
 
+import autograd.numpy as anp
 import numpy as np
 from autograd import elementwise_grad
 
@@ -260,6 +261,53 @@ class Landscape:
     def replace(self, **changes) -> Landscape:
         """A copy with some fields changed (``dataclasses.replace``)."""
         return dataclasses.replace(self, **changes)
+
+    def section(self, dims: tuple[int, int] = (0, 1), at=None) -> Landscape:
+        """The 2-D landscape seen through the plane of coordinates ``dims``, the others held at ``at``.
+
+        ``at`` defaults to the global minimum (or the first start). Declared critical points that
+        lie in the plane stay critical points of the section; their kind is re-read from the
+        section's own Hessian (a saddle of the whole can be a minimum of a slice).
+        """
+        from .analysis import signature
+
+        i, j = dims
+        if not (0 <= i < self.dim and 0 <= j < self.dim and i != j):
+            raise LandscapeError(
+                f"dims must be two different coordinates of the {self.dim}-D {self.name!r}; got {dims}"
+            )
+        gm = self.global_minimum
+        at = np.array(gm.x if (at is None and gm) else (self.starts[0] if at is None else at), dtype=float)
+        at = self.as_points(at, "at")
+        f_full, g_full, pick = self.f, self.grad_raw, [i, j]
+
+        def embed(q):
+            cols = [q[..., 0] if k == i else q[..., 1] if k == j else 0 * q[..., 0] + at[k] for k in range(self.dim)]
+            return anp.stack(cols, axis=-1)
+
+        critical = []
+        for c in self.critical:
+            x = np.array(c.x)
+            if np.allclose(np.delete(x, pick), np.delete(at, pick), atol=1e-9):
+                H = self.hessian_raw(x)[np.ix_(pick, pick)]
+                kind = str(signature(np.linalg.eigvalsh(H)))
+                critical.append(
+                    CriticalPoint(x[pick], c.kind if kind == "degenerate" else kind, c.value, c.is_global, c.note)
+                )
+        fixed = ", ".join(f"x{k}={at[k]:.3g}" for k in range(self.dim) if k not in pick)
+        return Landscape(
+            f"{self.name}[x{i}, x{j}]",
+            lambda q: f_full(embed(q)),
+            bounds=self.bounds[pick],
+            starts=self.starts[:, pick],
+            critical=tuple(critical),
+            grad_fn=lambda q: g_full(embed(q))[..., pick],
+            tags=self.tags | {"section"},
+            description=f"The plane of x{i} and x{j} through {self.name}, with {fixed}. " + self.description,
+            reference=self.reference,
+            formula=self.formula,
+            log_scale=self.log_scale,
+        )
 
     def grid(self, n: int = 200, bounds=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(X, Y, Z)`` on an ``n x n`` grid over the box (2-D landscapes)."""

@@ -1,0 +1,26 @@
+"""Command line: ``python -m toylands gallery OUTDIR``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m toylands", description="toylands command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("gallery", help="write a PNG of every catalogue landscape and an index page")
+    g.add_argument("outdir", help="folder to write into (created if missing)")
+    g.add_argument("--only", nargs="*", help="only these landscapes")
+    g.add_argument("--dpi", type=int, default=80)
+    args = parser.parse_args(argv)
+    if args.command == "gallery":
+        from .gallery import write_gallery
+
+        index = write_gallery(args.outdir, args.only, dpi=args.dpi)
+        print(f"wrote {index}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

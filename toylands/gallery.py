@@ -1,0 +1,71 @@
+"""A gallery of the whole catalogue: one PNG per landscape, with default optimizers' paths, and an index page."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+
+from . import optim
+from .analysis import stability_threshold
+from .landscape import LandscapeError
+from .run import race
+from .zoo import GROUPS, catalogue, get
+
+
+def default_race(L, steps: int = 300) -> dict:
+    """GD at half its stability threshold and Adam with steps of about 1% of the box, from the landscape's starts."""
+    size = float(np.linalg.norm(np.ptp(L.bounds, axis=1)))
+    try:
+        lr = 0.5 * stability_threshold(L)
+    except LandscapeError:
+        lr = 0.01
+    lr = float(min(lr, 0.05 * size)) if np.isfinite(lr) else 0.01
+    return race(
+        {f"GD lr={lr:.2g}": optim.gd(lr), f"Adam lr={0.01 * size:.2g}": optim.adam(0.01 * size)}, L, steps=steps
+    )
+
+
+def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300) -> Path:
+    """Write ``NAME.png`` for every landscape (2-D sections of higher-dimensional ones) and ``index.html``."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from . import plot
+
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(names) if names else [n for group in catalogue().values() for n in group]
+    cards = {g: [] for g in GROUPS}
+    for name in names:
+        L = get(name)
+        shown = L if L.dim == 2 else L.section((0, 1) if name != "permutation_4d" else (0, 2))
+        panels = plot.descent(default_race(shown, steps), figsize=(11, 4.2))
+        panels.fig.savefig(out / f"{name}.png", dpi=dpi, bbox_inches="tight")
+        plt.close(panels.fig)
+        cards[L.group].append(L)
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>toylands gallery</title><style>",
+        "body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}figure{margin:1em 0 2em}"
+        "img{max-width:100%;border:1px solid #ddd}figcaption{font-size:0.9em;color:#333}code{background:#f4f4f4}",
+        "</style></head><body><h1>toylands: the catalogue</h1>",
+        "<p>Each map shows the landscape, its declared critical points, and the paths of gradient descent and "
+        "Adam from the landscape's default starts. Higher-dimensional landscapes are shown through a 2-D section.</p>",
+    ]
+    for g, Ls in cards.items():
+        if not Ls:
+            continue
+        parts.append(f"<h2>{html.escape(GROUPS[g])}</h2>")
+        for L in Ls:
+            parts.append(
+                f"<figure id='{L.name}'><img src='{L.name}.png' alt='{L.name}' loading='lazy'>"
+                f"<figcaption><b><code>{L.name}</code></b> ({L.dim}-D; {len(L.critical)} declared critical points"
+                f"{'; complete' if L.complete else ''}): {html.escape(L.description)}</figcaption></figure>"
+            )
+    parts.append("</body></html>")
+    index = out / "index.html"
+    index.write_text("\n".join(parts))
+    return index
