@@ -199,6 +199,7 @@ def run(
     noise=0.0,
     seed: int = 0,
     escape: float = 10.0,
+    common_noise: bool = False,
 ) -> Trajectory:
     """Walk ``landscape`` with ``opt`` from each start, all runs at once.
 
@@ -210,6 +211,8 @@ def run(
       noise: Gaussian noise of this size added to every gradient (a number, or one per run).
       seed: seeds the noise, so a run is reproducible.
       escape: a run diverges when it leaves the box by more than this many box sizes.
+      common_noise: every run gets the same noise sequence (each then equals the same run done
+        alone with this seed), so a sweep over learning rates compares like with like.
 
     Returns:
       A Trajectory with positions ``(steps + 1, runs, dim)``.
@@ -241,7 +244,7 @@ def run(
         for t in range(steps):
             g = grad(x)
             if rng is not None:
-                g = g + sigma * rng.standard_normal(g.shape)
+                g = g + sigma * rng.standard_normal(g.shape[-1:] if common_noise else g.shape)
             try:
                 u, state = opt.update(g, state, x, landscape=L)
             except Exception as e:

@@ -1,0 +1,166 @@
+"""A real JupyterLab in a real browser (Debian's chromium driven by playwright): run a notebook with the explorer,
+move the learning-rate slider with the keyboard and with the mouse, and check that the plot follows.
+
+Skipped only where chromium or playwright are missing, and never under CI (CI=true), which installs both.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def _missing():
+    if not Path(CHROMIUM).exists():
+        return "no chromium (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "no playwright (pip install playwright)"
+    return None
+
+
+MISSING = _missing()
+if MISSING and os.environ.get("CI"):
+    raise RuntimeError(f"the browser test must run in CI, but {MISSING}: .ci/run installs both")
+pytestmark = pytest.mark.skipif(bool(MISSING), reason=MISSING or "")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def jupyter_lab(notebooks: list[Path]):
+    """A JupyterLab serving copies of ``notebooks`` on a free localhost port; killed on exit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        root = tmp / "root"
+        root.mkdir()
+        for nb in notebooks:
+            shutil.copy(nb, root / nb.name)
+        settings = tmp / "settings"
+        (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+        (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+            json.dumps({"checkForUpdates": False, "fetchNews": "false"})
+        )
+        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+               "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws")}  # fmt: skip
+        env.pop("MPLBACKEND", None)
+        port, token = _free_port(), "toylands-test"
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
+               f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}",
+               "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True"]  # fmt: skip
+        log = open(tmp / "server.log", "w")
+        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                    break
+                except OSError:
+                    if server.poll() is not None:
+                        raise RuntimeError("jupyter lab exited: " + (tmp / "server.log").read_text()[-2000:]) from None
+                    time.sleep(0.5)
+            else:
+                raise RuntimeError("jupyter lab did not answer in 60 s")
+            yield base, token
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(10)
+            log.close()
+            assert server.poll() is not None
+
+
+def _settled_shot(page, locator, timeout=20.0):
+    """A screenshot of ``locator`` once the kernel is idle and two shots 1 s apart agree."""
+    page.locator('.jp-StatusBar-TextItem:has-text("| Idle")').first.wait_for(timeout=60_000)
+    last, t0 = None, time.time()
+    while time.time() - t0 < timeout:
+        shot = locator.screenshot()
+        if shot == last:
+            return shot
+        last = shot
+        page.wait_for_timeout(1000)
+    return last
+
+
+def run_notebook(page, base, token, name):
+    page.goto(f"{base}/lab/tree/{name}?token={token}&reset")
+    page.locator('.jp-StatusBar-TextItem:has-text("| Idle")').first.wait_for(timeout=90_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def slider(page, label):
+    return page.locator(f'.widget-hslider:has(.widget-label:text-is("{label}"))').first
+
+
+def test_explorer_slider_moves_the_plot_in_jupyterlab():
+    from playwright.sync_api import sync_playwright
+
+    errors = []
+    with jupyter_lab([ROOT / "tests" / "notebooks" / "explorer.ipynb"]) as (base, token), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            run_notebook(page, base, token, "explorer.ipynb")
+            lr = slider(page, "lr")
+            lr.wait_for(timeout=90_000)
+            canvas = page.locator(".jupyter-matplotlib-canvas-div canvas").first
+            canvas.wait_for(timeout=60_000)
+            readout = page.locator(".widget-html-content:has-text('lr =')").first
+            before = _settled_shot(page, canvas)
+            assert "lr = 0.01" in readout.inner_text()
+
+            # keyboard: five steps of 0.05 in the exponent, 0.01 -> 10^-1.75 = 0.0178
+            handle = lr.locator(".noUi-handle")
+            handle.focus()
+            for _ in range(5):
+                handle.press("ArrowRight")
+            page.wait_for_timeout(500)
+            after_keys = _settled_shot(page, canvas)
+            shown = lr.locator(".widget-readout").inner_text().strip()
+            assert shown == "0.0178"
+            page.wait_for_function("document.body.innerText.includes('lr = 0.0178')", timeout=20_000)
+            assert after_keys != before, "the plot did not change after the keyboard moved the slider"
+
+            # mouse: drag the handle to the right, into divergence (2 / lambda_max = 0.1 here)
+            box = handle.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 130, box["y"] + box["height"] / 2, steps=12)
+            page.mouse.up()
+            page.wait_for_timeout(500)
+            after_drag = _settled_shot(page, canvas)
+            dragged = float(lr.locator(".widget-readout").inner_text())
+            assert dragged > 0.1
+            page.wait_for_function(f"document.body.innerText.includes('lr = {dragged:.3g}')", timeout=20_000)
+            assert "diverged at step" in readout.inner_text()
+            assert after_drag != after_keys, "the plot did not change after the mouse dragged the slider"
+        finally:
+            browser.close()
+    widget_errors = [e for e in errors if any(w in e.lower() for w in ("widget", "model", "comm", "matplotlib"))]
+    assert not widget_errors, widget_errors
