@@ -334,9 +334,7 @@ def test_a_student_optimizer_in_a_few_lines_plugs_into_everything():
     # it races, sweeps and draws basins like any other
     res = tl.race({"mine": mine, "GD": tl.gd(1e-3)}, L, STARTS[:1], 100)
     assert set(res) == {"mine", "GD"}
-    sweep = tl.lr_sweep(
-        lambda lr: tl.optimizer(heavy_ball, init=np.zeros_like, lr=lr), tl.bowl, [1.0, 1.0], [0.01, 0.1, 5.0]
-    )
+    sweep = tl.lr_sweep(lambda lr: tl.optimizer(heavy_ball, init=np.zeros_like, lr=lr), tl.bowl, [1.0, 1.0], [0.01, 0.1, 5.0])
     assert sweep.diverged.tolist() == [False, False, True]
 
 

@@ -48,9 +48,9 @@ def test_lessons_are_committed_without_outputs():
 
     for path in LESSONS:
         nb = nbformat.read(path, as_version=4)
-        assert all(
-            not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code"
-        ), path.name
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code"), (
+            path.name
+        )
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])

@@ -261,9 +261,7 @@ def fig_double_well_basins():
     return _bare(fig, ax)
 
 
-@pytest.mark.parametrize(
-    "make", [fig_himmelblau_map, fig_rosenbrock_race, fig_double_well_basins], ids=lambda f: f.__name__
-)
+@pytest.mark.parametrize("make", [fig_himmelblau_map, fig_rosenbrock_race, fig_double_well_basins], ids=lambda f: f.__name__)
 def test_rendered_image_matches_its_reference(make, tmp_path):
     fig = make()
     expected = BASELINE / f"{make.__name__}.png"

@@ -83,9 +83,7 @@ def test_divergence_is_flagged_and_frozen_without_warnings():
     assert 0 < k < traj.diverged_at[2]
     # frozen at the last position inside the limit, and finite everywhere
     assert np.all(np.isfinite(traj.positions))
-    np.testing.assert_array_equal(
-        traj.positions[k - 1 :, 3], np.broadcast_to(traj.positions[k - 1, 3], (501 - k + 1, 2))
-    )
+    np.testing.assert_array_equal(traj.positions[k - 1 :, 3], np.broadcast_to(traj.positions[k - 1, 3], (501 - k + 1, 2)))
     assert traj.endings[3] == f"diverged at step {k}"
     assert traj.ended_in.tolist() == [0, 0, -1, -1]
 

@@ -74,9 +74,7 @@ def classify(landscape: Landscape, x) -> str:
     g = np.linalg.norm(landscape.grad(x))
     scale = 1.0 + abs(float(landscape(x)))
     if not g <= 1e-6 * scale:
-        raise LandscapeError(
-            f"{tuple(x)} is not a critical point of {landscape.name!r}: the gradient norm there is {g:.3g}"
-        )
+        raise LandscapeError(f"{tuple(x)} is not a critical point of {landscape.name!r}: the gradient norm there is {g:.3g}")
     return str(signature(hessian_eig(landscape, x)[0]))
 
 
@@ -301,9 +299,7 @@ class Basins(NamedTuple):
         return out
 
 
-def basins(
-    opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None, radius: float | None = None
-) -> Basins:
+def basins(opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None, radius: float | None = None) -> Basins:
     """Run ``opt`` from every point of an ``n x n`` grid over the box and record where each ended."""
     from .run import run
 

@@ -154,9 +154,7 @@ class Animation:
         if self._encoded is None:
             exe = find_ffmpeg() if self.fmt in ("auto", "mp4") else None
             if self.fmt == "mp4" and exe is None:
-                raise plot.PlotError(
-                    "fmt='mp4' needs ffmpeg: install it (apt install ffmpeg, or pip install imageio-ffmpeg)"
-                )
+                raise plot.PlotError("fmt='mp4' needs ffmpeg: install it (apt install ffmpeg, or pip install imageio-ffmpeg)")
             self._encoded = (self._mp4(exe), "video/mp4") if exe else (self._webp(), "image/webp")
         return self._encoded
 

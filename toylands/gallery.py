@@ -22,9 +22,7 @@ def default_race(L, steps: int = 300) -> dict:
     except LandscapeError:
         lr = 0.01
     lr = float(min(lr, 0.05 * size)) if np.isfinite(lr) else 0.01
-    return race(
-        {f"GD lr={lr:.2g}": optim.gd(lr), f"Adam lr={0.01 * size:.2g}": optim.adam(0.01 * size)}, L, steps=steps
-    )
+    return race({f"GD lr={lr:.2g}": optim.gd(lr), f"Adam lr={0.01 * size:.2g}": optim.adam(0.01 * size)}, L, steps=steps)
 
 
 def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300) -> Path:

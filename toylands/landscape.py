@@ -113,6 +113,7 @@ class Landscape:
       grad_fn, hessian_fn: hand-written vectorized derivatives; autograd's otherwise.
       group: the catalogue group it belongs to.
       log_scale: draw it with log-spaced contour levels (ravines); None lets plots decide.
+      marks: named points to draw, ``(("solution A", (0, 0)), ...)``: not claims about critical points.
     """
 
     name: str
@@ -132,6 +133,7 @@ class Landscape:
     hessian_fn: Callable | None = field(default=None, repr=False)
     group: str = ""
     log_scale: bool | None = None
+    marks: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
     def __post_init__(self):
         if not callable(self.f):
@@ -187,8 +189,7 @@ class Landscape:
             arr = np.array(p, dtype=float)
         except (TypeError, ValueError):
             raise LandscapeError(
-                f"{what} must be numbers of shape (..., {self.dim}) for landscape {self.name!r}; "
-                f"could not read {p!r} as numbers"
+                f"{what} must be numbers of shape (..., {self.dim}) for landscape {self.name!r}; could not read {p!r} as numbers"
             ) from None
         if arr.ndim == 0 or arr.shape[-1] != self.dim:
             raise LandscapeError(
@@ -197,14 +198,10 @@ class Landscape:
             )
         if batch:
             if arr.ndim > 2:
-                raise LandscapeError(
-                    f"{what} must be one point ({self.dim},) or a batch (k, {self.dim}); got shape {arr.shape}"
-                )
+                raise LandscapeError(f"{what} must be one point ({self.dim},) or a batch (k, {self.dim}); got shape {arr.shape}")
             arr = arr.reshape(-1, self.dim)
         if not np.all(np.isfinite(arr)):
-            raise LandscapeError(
-                f"{what} must be finite numbers; got {arr.tolist() if arr.size < 20 else 'non-finite values'}"
-            )
+            raise LandscapeError(f"{what} must be finite numbers; got {arr.tolist() if arr.size < 20 else 'non-finite values'}")
         return arr
 
     def __call__(self, p) -> np.ndarray:
@@ -251,9 +248,7 @@ class Landscape:
         unknown = set(params) - set(self.params)
         if unknown:
             allowed = ", ".join(self.params) or "none"
-            raise LandscapeError(
-                f"{self.name!r} has no parameter {', '.join(sorted(unknown))}; its parameters: {allowed}"
-            )
+            raise LandscapeError(f"{self.name!r} has no parameter {', '.join(sorted(unknown))}; its parameters: {allowed}")
         if self.make is None:
             raise LandscapeError(f"{self.name!r} was not built by a factory, so it cannot change its parameters")
         return self.make(**{**self.params, **params})
@@ -273,9 +268,7 @@ class Landscape:
 
         i, j = dims
         if not (0 <= i < self.dim and 0 <= j < self.dim and i != j):
-            raise LandscapeError(
-                f"dims must be two different coordinates of the {self.dim}-D {self.name!r}; got {dims}"
-            )
+            raise LandscapeError(f"dims must be two different coordinates of the {self.dim}-D {self.name!r}; got {dims}")
         gm = self.global_minimum
         at = np.array(gm.x if (at is None and gm) else (self.starts[0] if at is None else at), dtype=float)
         at = self.as_points(at, "at")
@@ -291,9 +284,7 @@ class Landscape:
             if np.allclose(np.delete(x, pick), np.delete(at, pick), atol=1e-9):
                 H = self.hessian_raw(x)[np.ix_(pick, pick)]
                 kind = str(signature(np.linalg.eigvalsh(H)))
-                critical.append(
-                    CriticalPoint(x[pick], c.kind if kind == "degenerate" else kind, c.value, c.is_global, c.note)
-                )
+                critical.append(CriticalPoint(x[pick], c.kind if kind == "degenerate" else kind, c.value, c.is_global, c.note))
         fixed = ", ".join(f"x{k}={at[k]:.3g}" for k in range(self.dim) if k not in pick)
         return Landscape(
             f"{self.name}[x{i}, x{j}]",
@@ -358,18 +349,13 @@ class Landscape:
             except UserWarning as w:
                 raise LandscapeError(f"autograd sees no path from p to f of {self.name!r} ({w}).\n{how}") from None
         if g.shape != probe.shape:
-            raise LandscapeError(
-                f"autograd's gradient of {self.name!r} has shape {g.shape}, expected {probe.shape}.\n{how}"
-            )
+            raise LandscapeError(f"autograd's gradient of {self.name!r} has shape {g.shape}, expected {probe.shape}.\n{how}")
         # A gradient autograd computes without complaint can still be wrong (np.vectorize, a
         # detour through plain numpy): compare it with central differences once.
         h = 1e-6 * (1 + np.abs(probe))
         with np.errstate(all="ignore"):
             fd = np.stack(
-                [
-                    (self.f(probe + h * e) - self.f(probe - h * e)) / (2 * h[:, i])
-                    for i, e in enumerate(np.eye(self.dim))
-                ],
+                [(self.f(probe + h * e) - self.f(probe - h * e)) / (2 * h[:, i]) for i, e in enumerate(np.eye(self.dim))],
                 axis=-1,
             )
         ok = np.isfinite(fd) & np.isfinite(g)

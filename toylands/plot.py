@@ -43,6 +43,9 @@ __all__ = [
     "basins_map",
     "escape",
     "curvature_map",
+    "curves",
+    "spectrum",
+    "sharpness",
     "PlotError",
 ]
 
@@ -162,6 +165,8 @@ def landscape_map(
     markers = {}
     if critical:
         markers = critical_markers(L, ax)
+    for k, (label, x) in enumerate(L.marks):
+        (markers[label],) = ax.plot(*x, "P", ms=11, mfc=PALETTE[(k + 1) % len(PALETTE)], mec="black", zorder=6, label=label)
     (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else L.bounds)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$" if not L.params else "$x$", ylabel="$y$")
     ax.set_aspect("equal" if 0.25 < (y1 - y0) / (x1 - x0) < 4 else "auto")
@@ -259,9 +264,7 @@ def gradient_field(landscape, ax=None, *, n: int = 21, kind: str = "arrows", col
         G = -L.grad_raw(np.stack([X, Y], -1))
     if kind == "stream":
         speed = np.log1p(np.hypot(G[..., 0], G[..., 1]))
-        return ax.streamplot(
-            X, Y, G[..., 0], G[..., 1], color=color, density=1.2, linewidth=0.4 + speed / speed.max(), zorder=2
-        )
+        return ax.streamplot(X, Y, G[..., 0], G[..., 1], color=color, density=1.2, linewidth=0.4 + speed / speed.max(), zorder=2)
     if kind != "arrows":
         raise PlotError(f"kind must be 'arrows' or 'stream'; got {kind!r}")
     norm = np.hypot(G[..., 0], G[..., 1])
@@ -372,9 +375,7 @@ def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float =
 
 def run_labels(tr: Trajectory) -> list[str] | None:
     """``['lr=0.1', 'lr=0.2', ...]`` when the runs differ by hyperparameters (at most 8 runs), else None."""
-    varying = {
-        k: np.ravel(v) for k, v in tr.hyper.items() if np.ndim(v) and np.size(v) == tr.runs and np.ptp(np.ravel(v)) > 0
-    }
+    varying = {k: np.ravel(v) for k, v in tr.hyper.items() if np.ndim(v) and np.size(v) == tr.runs and np.ptp(np.ravel(v)) > 0}
     if not varying or tr.runs > 8:
         return None
     return [", ".join(f"{k}={v[b]:.3g}" for k, v in varying.items()) for b in range(tr.runs)]
@@ -391,9 +392,7 @@ def _diverged_mark(ax, tr, b, color):
     if np.linalg.norm(d) > 0:  # an arrow inside the box, pointing the way the run left
         tail = inside - 0.1 * max(x1 - x0, y1 - y0) * d / np.linalg.norm(d)
         marks.append(
-            ax.annotate(
-                "", inside, tail, arrowprops=dict(arrowstyle="-|>", color=color, lw=2, mutation_scale=14), zorder=7
-            )
+            ax.annotate("", inside, tail, arrowprops=dict(arrowstyle="-|>", color=color, lw=2, mutation_scale=14), zorder=7)
         )
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
     toward = np.sign(centre - inside)  # put the words on the side of the mark that faces the middle
@@ -514,9 +513,7 @@ def sweep(s, ax=None, *, color=PALETTE[5]):
         band = ax.axvspan(lo, s.lr.max() * 1.5, color=PALETTE[2], alpha=0.15, lw=0, label="diverged")
     thr = None
     if np.isfinite(s.threshold):
-        thr = ax.axvline(
-            s.threshold, color="black", ls="--", lw=1.2, label=r"$2/\lambda_{max}$" + f" = {s.threshold:.3g}"
-        )
+        thr = ax.axvline(s.threshold, color="black", ls="--", lw=1.2, label=r"$2/\lambda_{max}$" + f" = {s.threshold:.3g}")
     ax.set(xlabel="learning rate", ylabel="final loss - min", xlim=(s.lr.min() / 1.2, s.lr.max() * 1.2))
     ax.legend(fontsize=7)
     return line, band, thr
@@ -567,18 +564,14 @@ def basins_map(b, ax=None, *, colors=None, markers: bool = True):
                 mew=1.2,
                 zorder=5,
             )
-    handles = [
-        Line2D([], [], ls="none", marker="s", ms=9, mfc=colors[i], mec="none", label=f"min {i}") for i in range(k)
-    ]
+    handles = [Line2D([], [], ls="none", marker="s", ms=9, mfc=colors[i], mec="none", label=f"min {i}") for i in range(k)]
     present = set(np.unique(b.label))
     if -1 in present:
         handles.append(Line2D([], [], ls="none", marker="s", ms=9, mfc="#BBBBBB", mec="none", label="elsewhere"))
     if -2 in present:
         handles.append(Line2D([], [], ls="none", marker="s", ms=9, mfc="#000000", mec="none", label="diverged"))
     ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.85)
-    ax.set(
-        xlabel="$x$", ylabel="$y$", title=f"basins of attraction: {b.trajectory.name} on {b.trajectory.landscape.name}"
-    )
+    ax.set(xlabel="$x$", ylabel="$y$", title=f"basins of attraction: {b.trajectory.name} on {b.trajectory.landscape.name}")
     ax.set_aspect("equal")
     return mesh
 
@@ -621,3 +614,45 @@ def curvature_map(landscape, ax=None, *, n: int = 150, cmap: str = "RdBu"):
     critical_markers(L, ax)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$", ylabel="$y$", title=f"{L.name}: where it curves down (red)")
     return mesh
+
+
+### Networks
+
+
+def curves(paths: dict, ax=None, *, what: str = "loss", colors=None):
+    """Loss (or ``test_loss``, ``accuracy``, ``test_accuracy``) along paths between two solutions, e.g.
+    ``{"straight line": nets.interpolate(...), "Bezier curve": nets.curve_along(...)}``, with each barrier."""
+    ax = _ax(ax, figsize=(5.5, 3.4))
+    colors = colors or PALETTE
+    drawn = []
+    for k, (name, c) in enumerate(paths.items()):
+        label = f"{name} (barrier {c.barrier:.3g})" if what == "loss" else name
+        (line,) = ax.plot(c.t, getattr(c, what), color=colors[k % len(colors)], lw=2, label=label)
+        drawn.append(line)
+    for t in (0, 1):
+        ax.axvline(t, color="grey", lw=0.8, ls=":")
+    ax.set(xlabel="t (0 and 1: the two solutions)", ylabel=what.replace("_", " "))
+    ax.legend(fontsize=8, loc="best")
+    return drawn
+
+
+def spectrum(s, ax=None, *, color=PALETTE[5], log: bool = True):
+    """The estimated density of Hessian eigenvalues (``nets.spectral_density``)."""
+    ax = _ax(ax, figsize=(5.5, 3.4))
+    (line,) = ax.plot(s.grid, s.density, color=color, lw=1.8)
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(max(s.density.max() * 1e-6, s.density[s.density > 0].min()), s.density.max() * 2)
+    ax.axvline(0, color="grey", lw=0.8, ls=":")
+    ax.set(xlabel="Hessian eigenvalue", ylabel="density", title="Hessian spectrum (stochastic Lanczos quadrature)")
+    return line
+
+
+def sharpness(steps, values, lr: float, ax=None, *, color=PALETTE[2]):
+    """Sharpness (top Hessian eigenvalue) during training, against the edge of stability ``2 / lr``."""
+    ax = _ax(ax, figsize=(5.5, 3.4))
+    (line,) = ax.plot(steps, values, "o-", color=color, ms=3, lw=1.5, label="sharpness $\\lambda_{max}$")
+    ref = ax.axhline(2 / lr, color="black", ls="--", lw=1.2, label=f"2 / lr = {2 / lr:.3g}")
+    ax.set(xlabel="step", ylabel="top Hessian eigenvalue")
+    ax.legend(fontsize=8)
+    return line, ref

@@ -135,8 +135,7 @@ class Trajectory:
         idx = np.arange(self.runs)[idx]
         idx = np.atleast_1d(idx)
         hyper = {
-            k: (v[idx] if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == self.runs else v)
-            for k, v in self.hyper.items()
+            k: (v[idx] if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == self.runs else v) for k, v in self.hyper.items()
         }
         return Trajectory(self.positions[:, idx], self.landscape, self.name, hyper, self.diverged_at[idx], self.times)
 
@@ -162,9 +161,7 @@ def _as_optimizer(opt) -> Optimizer:
         return opt
     if callable(opt):
         return optimizer(opt)
-    raise RunError(
-        f"opt must be a toylands Optimizer (e.g. tl.adam(0.1)) or an update function; got {type(opt).__name__}"
-    )
+    raise RunError(f"opt must be a toylands Optimizer (e.g. tl.adam(0.1)) or an update function; got {type(opt).__name__}")
 
 
 def _batch_size(opt: Optimizer, n_starts: int, noise) -> int:

@@ -279,12 +279,8 @@ class Explorer(_Widget):
         if knobs:
             raise TypeError(f"unknown settings {', '.join(knobs)}; allowed: {', '.join(KNOBS)}")
         c["steps"] = W.IntSlider(value=steps, min=10, max=3000, step=10, description="steps", continuous_update=False)
-        c["noise"] = W.FloatSlider(
-            value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False
-        )
-        c["seed"] = W.BoundedIntText(
-            value=seed, min=0, max=2**31 - 1, description="seed", layout=W.Layout(width="180px")
-        )
+        c["noise"] = W.FloatSlider(value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
+        c["seed"] = W.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", layout=W.Layout(width="180px"))
         c["x"] = W.FloatSlider(description="start x", continuous_update=True, readout_format=".3g")
         c["y"] = W.FloatSlider(description="start y", continuous_update=True, readout_format=".3g")
         self._params_box = W.VBox()
@@ -430,9 +426,7 @@ class Explorer(_Widget):
         target = self.landscape.min_value
         with np.errstate(all="ignore"):
             V = fan.values - (target or 0.0)
-        ok = np.isfinite(V) & ~(
-            np.arange(fan.steps + 1)[:, None] >= np.where(fan.diverged, fan.diverged_at, fan.steps + 1)
-        )
+        ok = np.isfinite(V) & ~(np.arange(fan.steps + 1)[:, None] >= np.where(fan.diverged, fan.diverged_at, fan.steps + 1))
         pos = V[ok & (V > 0)]
         ax = self.ax_side
         if target is not None and pos.size:
@@ -494,8 +488,7 @@ class Explorer(_Widget):
         else:
             conv = tr.steps_to(1e-6)[0]
             lines.append(
-                f"final loss {tr.final_values[0]:.4g}"
-                + (f", converged at step {conv}" if conv >= 0 else ", not converged")
+                f"final loss {tr.final_values[0]:.4g}" + (f", converged at step {conv}" if conv >= 0 else ", not converged")
             )
             end = tr.endings[0]
             if end.startswith("min"):
@@ -518,9 +511,7 @@ class LRLab(Explorer):
     """One slider sweeps the learning rate: the map shows the path, the sweep plot marks the current lr
     against the stability threshold ``2 / lambda_max``."""
 
-    def __init__(
-        self, landscape="ill_conditioned_bowl", optimizer: str = "GD", lr: float = 0.05, steps: int = 200, **kw
-    ):
+    def __init__(self, landscape="ill_conditioned_bowl", optimizer: str = "GD", lr: float = 0.05, steps: int = 200, **kw):
         super().__init__(landscape, optimizer, lr, steps, **kw)
 
     def _build_side(self, ax):
@@ -582,13 +573,19 @@ class Race(_Widget):
         lo, hi, step = LR_EXP
         for name, lr in optimizers.items():
             c[f"lr {name}"] = W.FloatLogSlider(
-                value=lr, base=10, min=lo, max=hi, step=step, description=f"lr {name}", readout_format=".3g",
-                continuous_update=False, style={"description_width": "110px"}, layout=W.Layout(width="420px"),
+                value=lr,
+                base=10,
+                min=lo,
+                max=hi,
+                step=step,
+                description=f"lr {name}",
+                readout_format=".3g",
+                continuous_update=False,
+                style={"description_width": "110px"},
+                layout=W.Layout(width="420px"),
             )
         c["steps"] = W.IntSlider(value=steps, min=10, max=3000, step=10, description="steps", continuous_update=False)
-        c["noise"] = W.FloatSlider(
-            value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False
-        )
+        c["noise"] = W.FloatSlider(value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
         c["step"] = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True)
         c["play"] = W.Play(value=steps, min=0, max=steps, step=max(1, steps // 100), interval=40, description="play")
         W.jslink((c["play"], "value"), (c["step"], "value"))
@@ -672,12 +669,7 @@ class Race(_Widget):
         parts = []
         for n, tr in self.results.items():
             parts.append(
-                f"{n}: "
-                + (
-                    f"diverged at step {tr.diverged_at[0]}"
-                    if tr.diverged[0]
-                    else f"final loss {tr.final_values[0]:.3g}"
-                )
+                f"{n}: " + (f"diverged at step {tr.diverged_at[0]}" if tr.diverged[0] else f"final loss {tr.final_values[0]:.3g}")
             )
         return "; ".join(parts)
 

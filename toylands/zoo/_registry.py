@@ -33,9 +33,7 @@ def entry(group: str):
 
     def register(factory):
         defaults = {
-            k: p.default
-            for k, p in inspect.signature(factory).parameters.items()
-            if p.default is not inspect.Parameter.empty
+            k: p.default for k, p in inspect.signature(factory).parameters.items() if p.default is not inspect.Parameter.empty
         }
 
         @functools.wraps(factory)

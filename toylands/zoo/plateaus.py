@@ -39,8 +39,7 @@ def narrow_well(width=0.4):
             "find it. (The plain is flat in floating point, so a search finds 'critical points' all "
             "over it, which is why the catalogue does not call its list complete.)"
         ),
-        reference="E. E. Easom, 'A survey of global optimization techniques', M. Eng. thesis, Univ. of "
-        "Louisville (1990).",
+        reference="E. E. Easom, 'A survey of global optimization techniques', M. Eng. thesis, Univ. of Louisville (1990).",
     )
 
 
@@ -75,8 +74,7 @@ def sigmoid_plateau():
             "sigma' vanishes and so does the gradient: wide plateaus on which gradient descent barely "
             "moves although the loss is far from its minimum at w = log 9, b = 0."
         ),
-        reference="Glorot & Bengio, 'Understanding the difficulty of training deep feedforward neural "
-        "networks', AISTATS (2010).",
+        reference="Glorot & Bengio, 'Understanding the difficulty of training deep feedforward neural networks', AISTATS (2010).",
     )
 
 
@@ -111,8 +109,7 @@ def cliff(height=10.0):
             "is 5h, fifty times larger than anywhere else, and is thrown far back (the exploding "
             "gradients of recurrent networks). Gradient clipping caps that throw."
         ),
-        reference="Pascanu, Mikolov & Bengio, 'On the difficulty of training recurrent neural networks', "
-        "ICML (2013), figure 6.",
+        reference="Pascanu, Mikolov & Bengio, 'On the difficulty of training recurrent neural networks', ICML (2013), figure 6.",
     )
 
 

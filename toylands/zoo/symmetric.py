@@ -31,9 +31,7 @@ def ring(radius=1.0):
         bounds=[(-1.6 * R, 1.6 * R), (-1.6 * R, 1.6 * R)],
         starts=np.array([(0.1, 0.05), (1.5, 1.2), (-1.4, 0.3), (0.3, -1.5)]) * R,
         critical=(C((0, 0), "max", r2**2, note="the top of the hump in the middle"),),
-        minimum_sets=(
-            MinimumSet("circle of minima", lambda t: R * np.stack([np.cos(t), np.sin(t)], -1), (0, 2 * np.pi)),
-        ),
+        minimum_sets=(MinimumSet("circle of minima", lambda t: R * np.stack([np.cos(t), np.sin(t)], -1), (0, 2 * np.pi)),),
         complete=True,
         tags={"connected", "symmetric"},
         formula=r"f = (x^2 + y^2 - r^2)^2",
@@ -119,8 +117,7 @@ def cross():
             "zero: a singular minimum, where the two valleys of solutions meet. Gradient descent "
             "slows to a crawl as it approaches it."
         ),
-        reference="Watanabe, Algebraic Geometry and Statistical Learning Theory (2009): singularities of "
-        "learning machines.",
+        reference="Watanabe, Algebraic Geometry and Statistical Learning Theory (2009): singularities of learning machines.",
     )
 
 
