@@ -164,3 +164,41 @@ def test_explorer_slider_moves_the_plot_in_jupyterlab():
             browser.close()
     widget_errors = [e for e in errors if any(w in e.lower() for w in ("widget", "model", "comm", "matplotlib"))]
     assert not widget_errors, widget_errors
+
+
+def test_a_lesson_runs_in_jupyterlab_and_its_slider_moves():
+    from playwright.sync_api import sync_playwright
+
+    lesson = ROOT / "lessons" / "02-gradient-descent-and-the-learning-rate.ipynb"
+    errors = []
+    with jupyter_lab([lesson]) as (base, token), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            run_notebook(page, base, token, lesson.name)
+            # the last exercise's check prints its verdict once the whole lesson has run
+            page.wait_for_function("document.body.innerText.includes('Exercise 02.3')", timeout=120_000)
+            text = page.inner_text("body")
+            assert text.count("✓ Exercise") == 3 and "Traceback" not in text
+            lr = slider(page, "lr")
+            lr.scroll_into_view_if_needed()
+            readout = page.locator(".widget-html-content:has-text('lr =')").first
+            canvas = (
+                lr.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+                .locator(".jupyter-matplotlib-canvas-div canvas")
+                .first
+            )
+            before = _settled_shot(page, canvas)
+            assert "lr = 0.05" in readout.inner_text()
+            handle = lr.locator(".noUi-handle")
+            handle.focus()
+            for _ in range(8):  # 0.05 -> 10^(-1.3 + 0.4) = 0.126: past 2 / lambda_max = 0.1
+                handle.press("ArrowRight")
+            page.wait_for_function("document.body.innerText.includes('lr = 0.126')", timeout=20_000)
+            after = _settled_shot(page, canvas)
+            assert "diverged at step" in readout.inner_text()
+            assert after != before
+        finally:
+            browser.close()
+    assert not [e for e in errors if any(w in e.lower() for w in ("widget", "model", "comm", "matplotlib"))], errors

@@ -1,4 +1,4 @@
-"""Command line: ``python -m toylands gallery OUTDIR``."""
+"""Command line: ``python -m toylands gallery OUTDIR`` and ``python -m toylands assign LESSONS OUTDIR``."""
 
 from __future__ import annotations
 
@@ -13,12 +13,20 @@ def main(argv=None) -> int:
     g.add_argument("outdir", help="folder to write into (created if missing)")
     g.add_argument("--only", nargs="*", help="only these landscapes")
     g.add_argument("--dpi", type=int, default=80)
+    a = sub.add_parser("assign", help="write the student versions of the lessons (solutions replaced by stubs)")
+    a.add_argument("lessons", help="folder of lesson notebooks")
+    a.add_argument("outdir", help="folder for the student versions (created if missing)")
     args = parser.parse_args(argv)
     if args.command == "gallery":
         from .gallery import write_gallery
 
         index = write_gallery(args.outdir, args.only, dpi=args.dpi)
         print(f"wrote {index}")
+    elif args.command == "assign":
+        from .exercises import assign
+
+        written = assign(args.lessons, args.outdir)
+        print(f"wrote {len(written)} student notebooks to {args.outdir}")
     return 0
 
 

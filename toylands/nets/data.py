@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = ["Dataset", "DataError", "make", "two_moons", "circles", "spirals", "xor", "regression_1d",
-           "teacher_student", "digits"]  # fmt: skip
+           "teacher_student", "digits", "linear_teacher"]  # fmt: skip
 
 
 class DataError(ValueError):
@@ -194,3 +194,22 @@ def digits(test_fraction: float = 0.3, seed: int = 0, classes=None) -> Dataset:
         keep = np.isin(y, classes)
         X, y = X[keep], np.searchsorted(np.sort(classes), y[keep])
     return make(X, y, task="classification", name="digits", test_fraction=test_fraction, seed=seed)
+
+
+def linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size: int = 6, seed: int = 0) -> Dataset:
+    """The map ``y = x A`` with ``A``'s singular values given, on the ``size`` one-hot inputs (whitened data).
+
+    ``A``'s columns have zero mean, so a network's biases cannot absorb any of it and its
+    weights must learn every mode: the setting of Saxe, McClelland & Ganguli (2014), where a deep
+    linear network learns one singular mode after another, each after a plateau.
+    """
+    s = np.asarray(singular_values, float)
+    if s.ndim != 1 or len(s) >= size or np.any(s < 0):
+        raise DataError(f"give fewer than size={size} non-negative singular values; got {singular_values}")
+    rng = np.random.default_rng(seed)
+    centre = np.eye(size) - 1.0 / size  # project out the all-ones direction
+    U = np.linalg.qr(centre @ rng.standard_normal((size, len(s))))[0]
+    V = np.linalg.qr(rng.standard_normal((size, len(s))))[0]
+    A = (U * s) @ V.T
+    X = np.eye(size)
+    return Dataset(X, A, X.copy(), A.copy(), "regression", "linear teacher")

@@ -27,7 +27,7 @@ from .data import DataError, Dataset
 
 __all__ = ["MLP", "NetLoss", "NetLandscape", "mlp_landscape", "init_params", "accuracy", "predict", "minibatch", "sgd"]
 
-ACTIVATIONS = ("tanh", "relu", "softplus")
+ACTIVATIONS = ("tanh", "relu", "softplus", "linear")
 LOSSES = ("mse", "cross_entropy")
 
 
@@ -99,6 +99,8 @@ class MLP:
             return np_.tanh(z)
         if self.activation == "relu":
             return np_.maximum(z, 0.0)
+        if self.activation == "linear":
+            return z
         return np_.logaddexp(0.0, z)
 
     def _dact(self, z, a):
@@ -106,6 +108,8 @@ class MLP:
             return 1 - a * a
         if self.activation == "relu":
             return (z > 0).astype(float)
+        if self.activation == "linear":
+            return np.ones_like(z)
         return 0.5 * (1 + np.tanh(0.5 * z))  # sigmoid, without overflow
 
     def forward(self, theta, X):
@@ -361,3 +365,14 @@ def sgd(lr, batch_size: int = 32, momentum: float = 0.0, seed: int = 0) -> Optim
         blocks.append(optim.trace(momentum))
     blocks.append(optim.scale_by_lr(lr))
     return optim.chain(*blocks, name=f"SGD (batch {batch_size})", hyper={"lr": lr, "momentum": momentum})
+
+
+def end_to_end(L: NetLandscape, theta) -> np.ndarray:
+    """The product ``W_1 W_2 ... W_k`` of a linear network's weight matrices (its map, biases aside)."""
+    if L.model.activation != "linear":
+        raise DataError("end_to_end is the map of a linear network (activation='linear')")
+    layers = L.model.unflatten(np.asarray(theta, float))
+    out = layers[0][0]
+    for W, _ in layers[1:]:
+        out = out @ W
+    return out
