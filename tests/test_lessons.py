@@ -124,14 +124,18 @@ def test_assign_command(tmp_path):
 
 
 def test_checks_give_feedback_without_the_answer(capsys, monkeypatch):
-    from toylands.exercises import ExerciseError, check
+    from toylands.exercises import ExerciseError, check, evaluate
 
     monkeypatch.delenv("TOYLANDS_STRICT", raising=False)
-    assert check("02.1", 0.05) is False
+    assert check("02.1", 0.05) is None
     out = capsys.readouterr().out
     assert out.startswith("✗") and "too large" in out and "0.04" not in out
-    assert check("02.1", ...) is False and "not answered yet" in capsys.readouterr().out
+    check("02.1", ...)
+    assert "not answered yet" in capsys.readouterr().out
+    assert evaluate("02.1", 0.04)[0] and not evaluate("02.1", 0.05)[0]
     monkeypatch.setenv("TOYLANDS_STRICT", "1")
     with pytest.raises(ExerciseError, match="exercise 02.1"):
         check("02.1", 0.05)
-    assert check("02.1", 0.04) is True
+    capsys.readouterr()
+    check("02.1", 0.04)
+    assert capsys.readouterr().out.startswith("✓")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["check", "ExerciseError", "CHECKS", "exercise", "student_source", "assign", "strict"]
+__all__ = ["check", "evaluate", "ExerciseError", "CHECKS", "exercise", "student_source", "assign", "strict"]
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECKS: dict = {}
@@ -48,8 +48,17 @@ def exercise(key: str, title: str):
     return register
 
 
-def check(key: str, *answers) -> bool:
-    """Check the answer(s) to exercise ``key``; print feedback; in strict mode raise when it is wrong."""
+def check(key: str, *answers) -> None:
+    """Check the answer(s) to exercise ``key`` and print the verdict; in strict mode raise when it is wrong."""
+    ok, message = evaluate(key, *answers)
+    title = CHECKS[key][0]
+    print(f"{'✓' if ok else '✗'} Exercise {key} ({title}): {message or 'correct.'}")
+    if not ok and strict():
+        raise ExerciseError(f"exercise {key}: {message}")
+
+
+def evaluate(key: str, *answers) -> tuple[bool, str]:
+    """``(right?, feedback)`` for the answer(s) to exercise ``key``, without printing anything."""
     from . import checks  # noqa: F401  (registers the lessons' checkers)
 
     if key not in CHECKS:
@@ -69,10 +78,7 @@ def check(key: str, *answers) -> bool:
         ok = False
     else:
         ok = True
-    print(f"{'✓' if ok else '✗'} Exercise {key} ({title}): {message or 'correct.'}")
-    if not ok and strict():
-        raise ExerciseError(f"exercise {key}: {message}")
-    return ok
+    return ok, message
 
 
 def _caused_by(e, kind) -> bool:
@@ -93,16 +99,16 @@ def close(value, target, rel: float, what: str, hint: str):
     except (TypeError, ValueError):
         raise Wrong(f"{what} should be a number; got {type(value).__name__}.") from None
     if not np.isfinite(v):
-        raise Wrong(f"{what} is not finite. {hint}")
+        raise Wrong(f"{what} is not finite: {hint}")
     if abs(v - target) > rel * abs(target):
         direction = "too large" if v > target else "too small"
-        raise Wrong(f"{what} = {v:.4g} is {direction}. {hint}")
+        raise Wrong(f"{what} = {v:.4g} is {direction}: {hint}")
 
 
 def same_word(value, allowed: set, what: str, hint: str):
     word = str(value).strip().lower().replace("-", " ").replace("_", " ")
     if word not in allowed:
-        raise Wrong(f"{what}: {value!r} is not right. {hint}")
+        raise Wrong(f"{what} = {value!r} is not right: {hint}")
 
 
 ### student versions

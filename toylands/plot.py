@@ -27,6 +27,7 @@ from .run import Trajectory
 __all__ = [
     "PALETTE",
     "MARKS",
+    "course_style",
     "levels_for",
     "landscape_map",
     "surface",
@@ -65,6 +66,12 @@ MARKS = {
 
 class PlotError(ValueError):
     """A picture was asked for that cannot be drawn as asked."""
+
+
+def course_style(dpi: int = 80):
+    """Settings for notebooks, asked for explicitly (the lessons call it): figures at ``dpi`` so that an
+    11-inch figure fits a JupyterLab output area (880 px at 80 dpi), and no warning about many open figures."""
+    plt.rcParams.update({"figure.dpi": dpi, "figure.max_open_warning": 0})
 
 
 def _ax(ax, figsize=(6.0, 4.8), **kw):
@@ -169,7 +176,7 @@ def landscape_map(
         (markers[label],) = ax.plot(*x, "P", ms=11, mfc=PALETTE[(k + 1) % len(PALETTE)], mec="black", zorder=6, label=label)
     (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else L.bounds)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$" if not L.params else "$x$", ylabel="$y$")
-    ax.set_aspect("equal" if 0.25 < (y1 - y0) / (x1 - x0) < 4 else "auto")
+    ax.set_aspect("equal" if 0.5 < (y1 - y0) / (x1 - x0) < 2 else "auto")
     if title:
         ax.set_title(L.name if title is True else title)
     if legend and (markers or drawn_sets):
@@ -466,7 +473,7 @@ class Panels(NamedTuple):
     grad: list
 
 
-def descent(traj, *, landscape=None, log: bool | None = None, figsize=(11, 4.2), title: str | None = None) -> Panels:
+def descent(traj, *, landscape=None, log: bool | None = None, figsize=(10, 3.9), title: str | None = None) -> Panels:
     """The map with the paths, and loss and gradient-norm panels beside it: one figure, one call."""
     runs = _runs(traj)
     L = _two_d(landscape or runs[0][1].landscape)
@@ -619,19 +626,19 @@ def curvature_map(landscape, ax=None, *, n: int = 150, cmap: str = "RdBu"):
 ### Networks
 
 
-def curves(paths: dict, ax=None, *, what: str = "loss", colors=None):
-    """Loss (or ``test_loss``, ``accuracy``, ``test_accuracy``) along paths between two solutions, e.g.
+def curves(paths: dict, ax=None, *, what: str = "loss", colors=None, barriers: bool = True):
+    """Loss (or ``test_loss``, ``accuracy``, ``test_accuracy``) along paths between two parameter vectors, e.g.
     ``{"straight line": nets.interpolate(...), "Bezier curve": nets.curve_along(...)}``, with each barrier."""
     ax = _ax(ax, figsize=(5.5, 3.4))
     colors = colors or PALETTE
     drawn = []
     for k, (name, c) in enumerate(paths.items()):
-        label = f"{name} (barrier {c.barrier:.3g})" if what == "loss" else name
+        label = f"{name} (barrier {c.barrier:.3g})" if what == "loss" and barriers else name
         (line,) = ax.plot(c.t, getattr(c, what), color=colors[k % len(colors)], lw=2, label=label)
         drawn.append(line)
     for t in (0, 1):
         ax.axvline(t, color="grey", lw=0.8, ls=":")
-    ax.set(xlabel="t (0 and 1: the two solutions)", ylabel=what.replace("_", " "))
+    ax.set(xlabel="t (0 and 1: the two ends)", ylabel=what.replace("_", " "))
     ax.legend(fontsize=8, loc="best")
     return drawn
 

@@ -319,7 +319,7 @@ class Explorer(_Widget):
             s = self.controls[k]
             with self._hold():  # widen first, so that min <= max holds at every step
                 s.min, s.max = min(s.min, float(lo)), max(s.max, float(hi))
-                s.min, s.max, s.step = float(lo), float(hi), float(hi - lo) / 400
+                s.min, s.max, s.step = float(lo), float(hi), float(hi - lo) / 10_000
         with self._hold():
             self.controls["x"].value, self.controls["y"].value = float(start[0]), float(start[1])
 
