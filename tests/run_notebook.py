@@ -34,9 +34,10 @@ def main():
         if c.cell_type != "code":
             continue
         errs = [o for o in c.outputs if o.output_type == "error"]
-        text = "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream")
+        text = "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream" and o.get("name") == "stdout")
+        err = "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream" and o.get("name") == "stderr")
         cells.append({"index": i, "source": c.source, "error": errs[0]["ename"] if errs else None,
-                      "evalue": errs[0]["evalue"] if errs else None, "stdout": text})  # fmt: skip
+                      "evalue": errs[0]["evalue"] if errs else None, "stdout": text, "stderr": err})  # fmt: skip
     if out:
         nbformat.write(nb, out)
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "error": error, "cells": cells}))

@@ -42,6 +42,8 @@ def test_lesson_runs_top_to_bottom_in_strict_mode(path):
     assert r["peak_mb"] < 500, f"{path.name} peaked at {r['peak_mb']:.0f} MB"
     checks = [c for c in r["cells"] if "check(" in c["source"]]
     assert all(c["stdout"].startswith("✓") for c in checks)
+    noisy = [(c["index"], c["stderr"][:300]) for c in r["cells"] if c["stderr"]]
+    assert not noisy, f"warnings in {path.name}: {noisy}"
 
 
 @pytest.mark.parametrize("path", NUMBERED, ids=[p.stem for p in NUMBERED])

@@ -182,7 +182,7 @@ def landscape_map(
     if legend and (markers or drawn_sets):
         handles = [h for h in ax.get_legend_handles_labels()[0]]
         uniq = {h.get_label(): h for h in handles}
-        ax.legend(uniq.values(), uniq.keys(), loc="upper right", fontsize=7, framealpha=0.85)
+        ax.legend(uniq.values(), uniq.keys(), loc="best", fontsize=7, framealpha=0.85)
     return MapArtists(filled, lines, cb, markers, drawn_sets, ax)
 
 
@@ -583,14 +583,24 @@ def basins_map(b, ax=None, *, colors=None, markers: bool = True):
     return mesh
 
 
-def escape(e, ax=None, *, color=PALETTE[5], theory=None):
-    """Steps to escape a saddle against the noise level: median and quartiles over seeds."""
+def escape(e, ax=None, *, color=PALETTE[5], theory=None, steps: int | None = None):
+    """Steps to escape a saddle against the noise level: median and quartiles over the seeds that escaped.
+
+    Noise levels at which no run escaped are marked with an upward triangle at the top (at ``steps``,
+    the budget of the runs, when given).
+    """
     ax = _ax(ax, figsize=(5.0, 3.4))
     S = np.where(e.escaped, e.steps, np.nan).astype(float)
-    med = np.nanmedian(S, axis=1)
-    q1, q3 = np.nanpercentile(S, [25, 75], axis=1)
+    some = e.escaped.any(axis=1)
+    med, q1, q3 = (np.full(len(e.noise), np.nan) for _ in range(3))
+    med[some] = np.nanmedian(S[some], axis=1)
+    q1[some], q3[some] = np.nanpercentile(S[some], [25, 75], axis=1)
     (line,) = ax.plot(e.noise, med, "o-", color=color, label="median over seeds")
     band = ax.fill_between(e.noise, q1, q3, color=color, alpha=0.25, lw=0, label="quartiles")
+    if not some.all():
+        top = steps or np.nanmax(np.where(e.escaped, e.steps, 0), initial=1)
+        ax.plot(e.noise[~some], np.full((~some).sum(), top), "^", color=color, mec="black", ms=9,
+                label=f"no escape in {top:g} steps" if steps else "no escape")  # fmt: skip
     if theory is not None:
         ax.plot(e.noise, theory, "k--", lw=1, label="theory")
     ax.set_xscale("log")
