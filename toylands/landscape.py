@@ -222,13 +222,13 @@ class Landscape:
 
     def autograd_grad(self, p) -> np.ndarray:
         """The gradient from autograd, whatever ``grad_fn`` says (the oracle for tests)."""
-        return _autograd(self, lambda: _egrad(self.f)(np.asarray(p, dtype=float)))
+        return _autograd(self, lambda: elementwise_grad(self.f)(np.asarray(p, dtype=float)))
 
     def autograd_hessian(self, p) -> np.ndarray:
         """The Hessian from autograd, one pass per coordinate, vectorized over points."""
         p = np.asarray(p, dtype=float)
-        g = _egrad(self.f)
-        rows = lambda: [_egrad(lambda q, i=i: g(q)[..., i])(p) for i in range(self.dim)]  # noqa: E731
+        g = elementwise_grad(self.f)
+        rows = lambda: [elementwise_grad(lambda q, i=i: g(q)[..., i])(p) for i in range(self.dim)]  # noqa: E731
         return _autograd(self, lambda: np.stack(rows(), axis=-2))
 
     # Unchecked fast paths for runners that validated their inputs once.
@@ -269,8 +269,8 @@ class Landscape:
         i, j = dims
         if not (0 <= i < self.dim and 0 <= j < self.dim and i != j):
             raise LandscapeError(f"dims must be two different coordinates of the {self.dim}-D {self.name!r}; got {dims}")
-        gm = self.global_minimum
-        at = np.array(gm.x if (at is None and gm) else (self.starts[0] if at is None else at), dtype=float)
+        if at is None:
+            at = self.global_minimum.x if self.global_minimum else self.starts[0]
         at = self.as_points(at, "at")
         f_full, g_full, pick = self.f, self.grad_raw, [i, j]
 
@@ -370,10 +370,6 @@ class Landscape:
 def partial_setattr(obj):
     """Setter for fields of a frozen dataclass during ``__post_init__``."""
     return lambda name, value: object.__setattr__(obj, name, value)
-
-
-def _egrad(f):
-    return elementwise_grad(f)
 
 
 def _autograd(landscape, compute):

@@ -361,9 +361,8 @@ class Explorer(_Widget):
         self._curve_gone = self.stage.animated(ax.axvline(0, color="#D55E00", ls="--", lw=1.2))
 
     def _rebuild_params(self):
-        params = dict(self.landscape.params) if self._custom is None else {}
-        base = get(self.controls["landscape"].value) if "landscape" in self.controls else None
-        params = dict(base.params) if base is not None else params
+        # a user's own landscape has no factory, so no parameters to slide
+        params = dict(get(self.controls["landscape"].value).params) if "landscape" in self.controls else {}
         sliders = []
         for k, v in params.items():
             s = _param_slider(k, v)
