@@ -6,6 +6,6 @@
 """
 
 from . import bowls, valleys, saddles, plateaus, multimodal, symmetric, classic  # noqa: F401  (registers)
-from ._registry import GROUPS, catalogue, get, landscapes
+from ._registry import GROUPS, Param, catalogue, get, landscapes, param_ranges
 
-__all__ = ["GROUPS", "catalogue", "get", "landscapes"]
+__all__ = ["GROUPS", "Param", "catalogue", "get", "landscapes", "param_ranges"]

@@ -1,11 +1,17 @@
-"""One registry for the catalogue: each entry is a factory whose keyword arguments are its params."""
+"""One registry for the catalogue: each entry is a factory whose keyword arguments are its params.
+
+A catalogue entry is one declaration, read top to bottom: a factory decorated with ``@entry(...)``
+(the allowed range of each parameter) that returns a ``Landscape`` naming itself, its group, its
+parameters and its factory. The registry checks that these agree; it never edits a landscape.
+"""
 
 from __future__ import annotations
 
 import difflib
 import functools
 import inspect
-from types import MappingProxyType
+import math
+from typing import NamedTuple
 from collections.abc import Callable
 
 import numpy as np
@@ -23,40 +29,93 @@ GROUPS = {
     "classic": "Classic test functions from the optimization literature",
 }
 
+
+class Param(NamedTuple):
+    """The allowed values of a landscape parameter: ``[low, high]`` (``(low, high]`` with ``open_low``).
+
+    ``log`` says that a slider should move on a log scale; ``integer`` that only whole numbers
+    are allowed; ``slider`` narrows the range a slider offers (default: the allowed range);
+    ``why`` explains the limits in the error message.
+    """
+
+    low: float
+    high: float
+    log: bool = False
+    integer: bool = False
+    open_low: bool = False
+    slider: tuple[float, float] | None = None
+    why: str = ""
+
+    def check(self, name: str, value):
+        kind = "a whole number" if self.integer else "a number"
+        allowed = f"{'(' if self.open_low else '['}{self.low:g}, {self.high:g}]"
+        bad = LandscapeError(f"{name} must be {kind} in {allowed}{'; ' + self.why if self.why else ''}; got {value!r}")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise bad
+        value = float(value)
+        if not math.isfinite(value) or (self.integer and value != round(value)):
+            raise bad
+        if value < self.low or value > self.high or (self.open_low and value == self.low):
+            raise bad
+        return int(round(value)) if self.integer else value
+
+    @property
+    def slider_range(self) -> tuple[float, float]:
+        return self.slider or (self.low, self.high)
+
+
 _FACTORIES: dict[str, Callable[..., Landscape]] = {}
+_PARAMS: dict[str, dict[str, Param]] = {}
 
 
-def entry(group: str):
-    """Register a factory ``name(**params) -> Landscape`` in the catalogue under ``group``."""
-    if group not in GROUPS:
-        raise ValueError(f"unknown group {group!r}")
+def entry(**specs: Param):
+    """Register a factory ``name(**params) -> Landscape`` in the catalogue; ``specs`` give each parameter's range."""
 
     def register(factory):
+        name = factory.__name__
         defaults = {
             k: p.default for k, p in inspect.signature(factory).parameters.items() if p.default is not inspect.Parameter.empty
         }
+        if set(defaults) != set(specs):
+            raise TypeError(f"catalogue entry {name}: declare the range of every parameter ({', '.join(defaults) or 'none'})")
 
         @functools.wraps(factory)
         def build(**params):
             unknown = set(params) - set(defaults)
             if unknown:
                 raise LandscapeError(
-                    f"{factory.__name__!r} has no parameter {', '.join(sorted(unknown))}; "
-                    f"its parameters: {', '.join(defaults) or 'none'}"
+                    f"{name!r} has no parameter {', '.join(sorted(unknown))}; its parameters: {', '.join(defaults) or 'none'}"
                 )
-            params = {**defaults, **params}
+            params = {k: specs[k].check(k, v) for k, v in {**defaults, **params}.items()}
             landscape = factory(**params)
-            # The landscape was made here a moment ago; nobody else holds it yet.
-            fields = {"make": build, "group": group, "params": MappingProxyType(params), "name": factory.__name__}
-            for name, value in fields.items():
-                object.__setattr__(landscape, name, value)
+            _check_declaration(landscape, name, params, build)
             return landscape
 
-        _FACTORIES[factory.__name__] = build
-        build.group = group
+        _FACTORIES[name] = build
+        _PARAMS[name] = dict(specs)
         return build
 
     return register
+
+
+def _check_declaration(L: Landscape, name: str, params: dict, build):
+    """A declaration must say who it is: its name, its group, its parameters and its factory."""
+    problems = []
+    if L.name != name:
+        problems.append(f"its name is {L.name!r}, not {name!r}")
+    if L.group not in GROUPS:
+        problems.append(f"its group {L.group!r} is not one of {', '.join(GROUPS)}")
+    if dict(L.params) != params:
+        problems.append(f"it declares params {dict(L.params)} for {params}")
+    if L.make is not build:
+        problems.append(f"it does not name its factory (make={name})")
+    if problems:
+        raise LandscapeError(f"catalogue entry {name}: " + "; ".join(problems))
+
+
+def param_ranges(name: str) -> dict[str, Param]:
+    """The allowed range of each parameter of the catalogue landscape ``name``."""
+    return dict(_PARAMS[_key(name)])
 
 
 @functools.cache
@@ -64,15 +123,26 @@ def _default(name: str) -> Landscape:
     return _FACTORIES[name]()
 
 
-def get(name: str, **params) -> Landscape:
-    """The catalogue landscape called ``name``, with ``params`` changed from their defaults."""
-    if isinstance(name, Landscape):
-        return name.with_params(**params) if params else name
+def _key(name) -> str:
     key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
     if key not in _FACTORIES:
         close = difflib.get_close_matches(key, list(_FACTORIES), n=4, cutoff=0.5)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise LandscapeError(f"No landscape named {name!r}.{hint} See toylands.landscapes() for all {len(_FACTORIES)}.")
+    return key
+
+
+def get(name: str | Landscape, **params) -> Landscape:
+    """The catalogue landscape called ``name``, with ``params`` changed from their defaults.
+
+    A Landscape passes through (with ``params`` changed, if any), so every function that takes a
+    landscape also takes a catalogue name.
+    """
+    if isinstance(name, Landscape):
+        return name.with_params(**params) if params else name
+    if not isinstance(name, str):
+        raise LandscapeError(f"a landscape must be a toylands Landscape or a catalogue name; got {type(name).__name__}")
+    key = _key(name)
     return _FACTORIES[key](**params) if params else _default(key)
 
 
@@ -80,7 +150,9 @@ def landscapes(group: str | None = None, tag: str | None = None) -> list[str]:
     """Names of the catalogue's landscapes, in catalogue order, optionally of one group or tag."""
     if group is not None and group not in GROUPS:
         raise LandscapeError(f"unknown group {group!r}; groups: {', '.join(GROUPS)}")
-    names = [n for n, b in _FACTORIES.items() if group in (None, b.group)]
+    names = list(_FACTORIES)
+    if group is not None:
+        names = [n for n in names if _default(n).group == group]
     if tag is not None:
         names = [n for n in names if tag in _default(n).tags]
     return names

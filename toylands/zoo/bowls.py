@@ -4,7 +4,7 @@ import numpy as np
 
 from ..landscape import CriticalPoint as C
 from ..landscape import Landscape
-from ._registry import entry, stack, sym2
+from ._registry import Param, entry, stack, sym2
 
 
 def quadratic(name, A, **kw) -> Landscape:
@@ -17,15 +17,17 @@ def quadratic(name, A, **kw) -> Landscape:
         hessian_fn=lambda p: sym2(*(np.full(p.shape[:-1], v) for v in (a, b, c))),
         critical=(C((0, 0), "min", 0.0, True),),
         complete=True,
+        group="bowls",
         **kw,
     )
 
 
-@entry("bowls")
+@entry()
 def bowl():
     return quadratic(
         "bowl",
         np.eye(2),
+        make=bowl,
         bounds=[(-2, 2), (-2, 2)],
         starts=[(-1.5, 1.2), (1.8, 1.0), (0.5, -1.7)],
         tags={"convex", "quadratic"},
@@ -39,13 +41,16 @@ def bowl():
     )
 
 
-@entry("bowls")
+KAPPA = Param(1.0, 1e8, log=True, slider=(1.0, 1000.0), why="kappa is the condition number, at least 1")
+
+
+@entry(kappa=KAPPA)
 def ill_conditioned_bowl(kappa=20.0):
-    if not kappa >= 1:
-        raise ValueError(f"kappa (the condition number) must be >= 1, got {kappa}")
     return quadratic(
         "ill_conditioned_bowl",
         np.diag([1.0, kappa]),
+        params=dict(kappa=kappa),
+        make=ill_conditioned_bowl,
         bounds=[(-3, 3), (-1.5, 1.5)],
         starts=[(-2.8, 1.0), (2.5, -1.2), (-2.0, -0.4)],
         tags={"convex", "quadratic", "ill-conditioned", "ravine"},
@@ -60,15 +65,15 @@ def ill_conditioned_bowl(kappa=20.0):
     )
 
 
-@entry("bowls")
+@entry(kappa=KAPPA, angle=Param(-360.0, 360.0, slider=(0.0, 180.0), why="the angle is in degrees"))
 def rotated_ellipse(kappa=10.0, angle=30.0):
-    if not kappa >= 1:
-        raise ValueError(f"kappa (the condition number) must be >= 1, got {kappa}")
     t = np.deg2rad(angle)
     R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
     return quadratic(
         "rotated_ellipse",
         R @ np.diag([1.0, kappa]) @ R.T,
+        params=dict(kappa=kappa, angle=angle),
+        make=rotated_ellipse,
         bounds=[(-3, 3), (-3, 3)],
         starts=[(-2.5, 2.0), (2.5, 0.5), (0.5, -2.5)],
         tags={"convex", "quadratic", "ill-conditioned"},

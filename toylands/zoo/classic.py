@@ -7,7 +7,7 @@ from ..landscape import Landscape
 from ._registry import entry, stack, sym2
 
 
-@entry("classic")
+@entry()
 def booth():
     def grad(p):
         a = p[..., 0] + 2 * p[..., 1] - 7
@@ -17,6 +17,8 @@ def booth():
     return Landscape(
         "booth",
         lambda p: (p[..., 0] + 2 * p[..., 1] - 7) ** 2 + (2 * p[..., 0] + p[..., 1] - 5) ** 2,
+        group="classic",
+        make=booth,
         grad_fn=grad,
         hessian_fn=lambda p: sym2(10 + 0 * p[..., 0], 8 + 0 * p[..., 0], 10 + 0 * p[..., 0]),
         bounds=[(-10, 10), (-10, 10)],
@@ -33,11 +35,13 @@ def booth():
     )
 
 
-@entry("classic")
+@entry()
 def matyas():
     return Landscape(
         "matyas",
         lambda p: 0.26 * (p[..., 0] ** 2 + p[..., 1] ** 2) - 0.48 * p[..., 0] * p[..., 1],
+        group="classic",
+        make=matyas,
         grad_fn=lambda p: stack(0.52 * p[..., 0] - 0.48 * p[..., 1], 0.52 * p[..., 1] - 0.48 * p[..., 0]),
         hessian_fn=lambda p: sym2(0.52 + 0 * p[..., 0], -0.48 + 0 * p[..., 0], 0.52 + 0 * p[..., 0]),
         bounds=[(-10, 10), (-10, 10)],
@@ -54,7 +58,7 @@ def matyas():
     )
 
 
-@entry("classic")
+@entry()
 def mccormick():
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -72,11 +76,17 @@ def mccormick():
     return Landscape(
         "mccormick",
         f,
+        group="classic",
+        make=mccormick,
         grad_fn=grad,
         hessian_fn=hess,
         bounds=[(-1.5, 4), (-3, 4)],
         starts=[(3.5, 3.5), (-1.0, 3.0), (3.5, -2.5)],
-        critical=MCCORMICK_CRITICAL,
+        critical=(
+            C((-0.5471975511965979, -1.5471975511965979), "min", -1.9132229549810367, True),
+            C((2.5943951023931953, 1.5943951023931953), "min", 1.2283696986087564),
+            C((1.5471975511965979, 0.5471975511965979), "saddle", 1.9132229549810364),
+        ),
         complete=True,
         tags={"multimodal", "classic"},
         formula=r"f = \sin(x + y) + (x - y)^2 - 1.5 x + 2.5 y + 1",
@@ -89,7 +99,7 @@ def mccormick():
     )
 
 
-@entry("classic")
+@entry()
 def goldstein_price():
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -111,10 +121,22 @@ def goldstein_price():
     return Landscape(
         "goldstein_price",
         f,
+        group="classic",
+        make=goldstein_price,
         grad_fn=grad,
         bounds=[(-2, 2), (-2, 2)],
         starts=[(-1.5, 1.5), (1.5, 1.5), (-1.0, -1.8), (1.6, -0.5)],
-        critical=GOLDSTEIN_PRICE_CRITICAL,
+        critical=(
+            C((0.0, -1.0), "min", 3.0, True),
+            C((-0.6, -0.4), "min", 30.0),
+            C((-0.4, -0.6), "saddle", 35.0),
+            C((1.8, 0.2), "min", 84.0),
+            C((1.2, -0.2), "saddle", 99.0),
+            C((1.2, 0.8), "min", 840.0),
+            C((1.4, 0.6), "saddle", 980.0),
+            C((0.6, 0.4), "saddle", 990.0),
+            C((0.8, 0.2), "max", 1155.0),
+        ),
         complete=True,
         tags={"multimodal", "classic"},
         log_scale=True,
@@ -128,16 +150,24 @@ def goldstein_price():
     )
 
 
-@entry("classic")
+@entry()
 def three_hump_camel():
     return Landscape(
         "three_hump_camel",
         lambda p: 2 * p[..., 0] ** 2 - 1.05 * p[..., 0] ** 4 + p[..., 0] ** 6 / 6 + p[..., 0] * p[..., 1] + p[..., 1] ** 2,
+        group="classic",
+        make=three_hump_camel,
         grad_fn=lambda p: stack(4 * p[..., 0] - 4.2 * p[..., 0] ** 3 + p[..., 0] ** 5 + p[..., 1], p[..., 0] + 2 * p[..., 1]),
         hessian_fn=lambda p: sym2(4 - 12.6 * p[..., 0] ** 2 + 5 * p[..., 0] ** 4, 1 + 0 * p[..., 0], 2 + 0 * p[..., 0]),
         bounds=[(-2.5, 2.5), (-2.5, 2.5)],
         starts=[(-2.2, 2.0), (2.0, -2.2), (0.8, 1.5)],
-        critical=THREE_HUMP_CRITICAL,
+        critical=(
+            C((0.0, 0.0), "min", 0.0, True),
+            C((-1.747552345830289, 0.8737761729151445), "min", 0.29863844223686054),
+            C((1.747552345830289, -0.8737761729151445), "min", 0.29863844223686054),
+            C((-1.0705422918236598, 0.5352711459118299), "saddle", 0.8773615577631402),
+            C((1.0705422918236598, -0.5352711459118299), "saddle", 0.8773615577631402),
+        ),
         complete=True,
         tags={"multimodal", "classic"},
         log_scale=True,
@@ -152,28 +182,5 @@ def three_hump_camel():
 
 
 # Found by toylands.critical_points and refined by Newton's method on the gradient; the tests re-check each.
-MCCORMICK_CRITICAL = (
-    C((-0.5471975511965979, -1.5471975511965979), "min", -1.9132229549810367, True),
-    C((2.5943951023931953, 1.5943951023931953), "min", 1.2283696986087564),
-    C((1.5471975511965979, 0.5471975511965979), "saddle", 1.9132229549810364),
-)
 # All nine critical points in the box sit at exact tenths (minima: Goldstein & Price 1971).
-GOLDSTEIN_PRICE_CRITICAL = (
-    C((0.0, -1.0), "min", 3.0, True),
-    C((-0.6, -0.4), "min", 30.0),
-    C((-0.4, -0.6), "saddle", 35.0),
-    C((1.8, 0.2), "min", 84.0),
-    C((1.2, -0.2), "saddle", 99.0),
-    C((1.2, 0.8), "min", 840.0),
-    C((1.4, 0.6), "saddle", 980.0),
-    C((0.6, 0.4), "saddle", 990.0),
-    C((0.8, 0.2), "max", 1155.0),
-)
 # Found by toylands.critical_points and refined by Newton's method on the gradient; the tests re-check each.
-THREE_HUMP_CRITICAL = (
-    C((0.0, 0.0), "min", 0.0, True),
-    C((-1.747552345830289, 0.8737761729151445), "min", 0.29863844223686054),
-    C((1.747552345830289, -0.8737761729151445), "min", 0.29863844223686054),
-    C((-1.0705422918236598, 0.5352711459118299), "saddle", 0.8773615577631402),
-    C((1.0705422918236598, -0.5352711459118299), "saddle", 0.8773615577631402),
-)

@@ -4,15 +4,15 @@ import autograd.numpy as anp
 import numpy as np
 
 from ..landscape import CriticalPoint as C
-from ..landscape import Landscape, LandscapeError
-from ._registry import entry, separable_critical, stack, sym2
+from ..landscape import Landscape
+from ._registry import Param, entry, separable_critical, stack, sym2
 
 TAU = 2 * np.pi
 
 
-@entry("multimodal")
+@entry(amplitude=Param(0.0, 100.0, slider=(0.0, 20.0), why="the height of the bumps"))
 def rastrigin(amplitude=10.0):
-    A = float(amplitude)
+    A = amplitude
 
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -23,6 +23,9 @@ def rastrigin(amplitude=10.0):
     return Landscape(
         "rastrigin",
         f,
+        group="multimodal",
+        make=rastrigin,
+        params=dict(amplitude=amplitude),
         grad_fn=lambda p: d1(0, p),
         hessian_fn=lambda p: sym2(d2(0, p[..., 0]), 0 * p[..., 0], d2(1, p[..., 1])),
         bounds=[(-5.12, 5.12), (-5.12, 5.12)],
@@ -45,7 +48,7 @@ def rastrigin(amplitude=10.0):
 _ACKLEY_EPS = 0.1
 
 
-@entry("multimodal")
+@entry()
 def ackley():
     e2 = _ACKLEY_EPS**2
 
@@ -69,10 +72,38 @@ def ackley():
     return Landscape(
         "ackley",
         f,
+        group="multimodal",
+        make=ackley,
         grad_fn=grad,
         bounds=[(-4, 4), (-4, 4)],
         starts=[(-3.3, 2.8), (2.2, 3.1), (0.9, -0.1), (-2.5, -3.5)],
-        critical=ACKLEY_CRITICAL,
+        critical=(
+            C((0.0, 0.0), "min", 0.0, True),
+            C((0.9528058346695062, 0.0), "min", 2.209693395690074),
+            C((-0.9528058346695062, 0.0), "min", 2.209693395690074),
+            C((0.0, 0.9528058346695062), "min", 2.209693395690074),
+            C((0.0, -0.9528058346695062), "min", 2.209693395690074),
+            C((0.6226312096159493, 0.0), "saddle", 2.897361371271085),
+            C((0.0, 0.6226312096159493), "saddle", 2.897361371271085),
+            C((-0.6226312096159493, 0.0), "saddle", 2.897361371271085),
+            C((0.0, -0.6226312096159493), "saddle", 2.897361371271085),
+            C((0.9686887699951642, -0.9686887699951642), "min", 3.1953838139439164),
+            C((-0.9686887699951642, -0.9686887699951642), "min", 3.1953838139439164),
+            C((0.9686887699951642, 0.9686887699951642), "min", 3.1953838139439164),
+            C((-0.9686887699951642, 0.9686887699951642), "min", 3.1953838139439164),
+            C((-0.8765313212063501, 0.5761240471573339), "saddle", 4.185887782021375),
+            C((0.8765313212063501, 0.5761240471573339), "saddle", 4.185887782021375),
+            C((-0.5761240471573339, -0.8765313212063501), "saddle", 4.185887782021375),
+            C((-0.5761240471573339, 0.8765313212063501), "saddle", 4.185887782021375),
+            C((0.5761240471573339, -0.8765313212063501), "saddle", 4.185887782021375),
+            C((0.8765313212063501, -0.5761240471573339), "saddle", 4.185887782021375),
+            C((-0.8765313212063501, -0.5761240471573339), "saddle", 4.185887782021375),
+            C((0.5761240471573339, 0.8765313212063501), "saddle", 4.185887782021375),
+            C((-0.6717267754231719, -0.6717267754231719), "max", 4.238745477660135),
+            C((0.6717267754231719, 0.6717267754231719), "max", 4.238745477660135),
+            C((-0.6717267754231719, 0.6717267754231719), "max", 4.238745477660135),
+            C((0.6717267754231719, -0.6717267754231719), "max", 4.238745477660135),
+        ),
         complete=False,
         tags={"multimodal", "classic"},
         formula=r"f = -20 e^{-0.2 \sqrt{(x^2 + y^2)/2 + \epsilon^2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + c",
@@ -86,7 +117,7 @@ def ackley():
     )
 
 
-@entry("multimodal")
+@entry()
 def styblinski_tang():
     def f(p):
         return 0.5 * anp.sum(p**4 - 16 * p**2 + 5 * p, axis=-1)
@@ -96,6 +127,8 @@ def styblinski_tang():
     return Landscape(
         "styblinski_tang",
         f,
+        group="multimodal",
+        make=styblinski_tang,
         grad_fn=lambda p: d1(0, p),
         hessian_fn=lambda p: sym2(d2(0, p[..., 0]), 0 * p[..., 0], d2(1, p[..., 1])),
         bounds=[(-5, 5), (-5, 5)],
@@ -113,7 +146,7 @@ def styblinski_tang():
     )
 
 
-@entry("multimodal")
+@entry()
 def egg_crate():
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -124,6 +157,8 @@ def egg_crate():
     return Landscape(
         "egg_crate",
         f,
+        group="multimodal",
+        make=egg_crate,
         grad_fn=lambda p: d1(0, p),
         hessian_fn=lambda p: sym2(d2(0, p[..., 0]), 0 * p[..., 0], d2(1, p[..., 1])),
         bounds=[(-5, 5), (-5, 5)],
@@ -142,10 +177,8 @@ def egg_crate():
     )
 
 
-@entry("sharpness")
+@entry(ratio=Param(1.0, 1e4, log=True, open_low=True, slider=(1.5, 300.0), why="how many times sharper one minimum is"))
 def sharp_and_flat(ratio=20.0):
-    if not ratio > 1:
-        raise LandscapeError(f"ratio (sharp curvature / flat curvature) must be > 1, got {ratio}")
     c = 0.5 * np.log(ratio)
 
     def f(p):
@@ -168,8 +201,8 @@ def sharp_and_flat(ratio=20.0):
     # for ratio >= 20 and is declared whenever it falls inside.
     roots = np.sort(np.roots([c, 4, -c]).real)
     critical = [
-        C((-1, 0), "min", 0.0, True, note="the flat minimum"),
-        C((1, 0), "min", 0.0, True, note="the sharp minimum"),
+        C((-1, 0), "min", 0.0, True, note="the flat minimum", name="the flat minimum"),
+        C((1, 0), "min", 0.0, True, note="the sharp minimum", name="the sharp minimum"),
     ]
     for r in roots:
         if bounds[0][0] <= r <= bounds[0][1]:
@@ -177,6 +210,9 @@ def sharp_and_flat(ratio=20.0):
     return Landscape(
         "sharp_and_flat",
         f,
+        group="sharpness",
+        make=sharp_and_flat,
+        params=dict(ratio=ratio),
         grad_fn=grad,
         hessian_fn=hess,
         bounds=bounds,
@@ -199,30 +235,3 @@ def sharp_and_flat(ratio=20.0):
 
 
 # The global minimum and the nearest ring of critical points around it, refined by Newton's method.
-ACKLEY_CRITICAL = (
-    C((0.0, 0.0), "min", 0.0, True),
-    C((0.9528058346695062, 0.0), "min", 2.209693395690074),
-    C((-0.9528058346695062, 0.0), "min", 2.209693395690074),
-    C((0.0, 0.9528058346695062), "min", 2.209693395690074),
-    C((0.0, -0.9528058346695062), "min", 2.209693395690074),
-    C((0.6226312096159493, 0.0), "saddle", 2.897361371271085),
-    C((0.0, 0.6226312096159493), "saddle", 2.897361371271085),
-    C((-0.6226312096159493, 0.0), "saddle", 2.897361371271085),
-    C((0.0, -0.6226312096159493), "saddle", 2.897361371271085),
-    C((0.9686887699951642, -0.9686887699951642), "min", 3.1953838139439164),
-    C((-0.9686887699951642, -0.9686887699951642), "min", 3.1953838139439164),
-    C((0.9686887699951642, 0.9686887699951642), "min", 3.1953838139439164),
-    C((-0.9686887699951642, 0.9686887699951642), "min", 3.1953838139439164),
-    C((-0.8765313212063501, 0.5761240471573339), "saddle", 4.185887782021375),
-    C((0.8765313212063501, 0.5761240471573339), "saddle", 4.185887782021375),
-    C((-0.5761240471573339, -0.8765313212063501), "saddle", 4.185887782021375),
-    C((-0.5761240471573339, 0.8765313212063501), "saddle", 4.185887782021375),
-    C((0.5761240471573339, -0.8765313212063501), "saddle", 4.185887782021375),
-    C((0.8765313212063501, -0.5761240471573339), "saddle", 4.185887782021375),
-    C((-0.8765313212063501, -0.5761240471573339), "saddle", 4.185887782021375),
-    C((0.5761240471573339, 0.8765313212063501), "saddle", 4.185887782021375),
-    C((-0.6717267754231719, -0.6717267754231719), "max", 4.238745477660135),
-    C((0.6717267754231719, 0.6717267754231719), "max", 4.238745477660135),
-    C((-0.6717267754231719, 0.6717267754231719), "max", 4.238745477660135),
-    C((0.6717267754231719, -0.6717267754231719), "max", 4.238745477660135),
-)

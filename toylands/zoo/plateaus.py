@@ -4,15 +4,13 @@ import autograd.numpy as anp
 import numpy as np
 
 from ..landscape import CriticalPoint as C
-from ..landscape import Landscape, LandscapeError
-from ._registry import entry, stack
+from ..landscape import Landscape
+from ._registry import Param, entry, stack
 
 
-@entry("plateaus")
+@entry(width=Param(0.01, 4.0, slider=(0.1, 2.0), why="the width of the well"))
 def narrow_well(width=0.4):
-    s2 = float(width) ** 2
-    if not s2 > 0:
-        raise LandscapeError(f"width must be positive, got {width}")
+    s2 = width**2
 
     def f(p):
         return 1 - anp.exp(-((p[..., 0] - 1) ** 2 + (p[..., 1] - 1) ** 2) / (2 * s2))
@@ -25,6 +23,9 @@ def narrow_well(width=0.4):
     return Landscape(
         "narrow_well",
         f,
+        group="plateaus",
+        make=narrow_well,
+        params=dict(width=width),
         grad_fn=grad,
         bounds=[(-4, 4), (-4, 4)],
         starts=[(-3.0, -2.0), (0.2, 0.4), (2.5, 3.0)],
@@ -46,7 +47,7 @@ def narrow_well(width=0.4):
 _T = np.log(9.0)  # logit(0.9)
 
 
-@entry("plateaus")
+@entry()
 def sigmoid_plateau():
     def f(p):
         u, v = p[..., 0] + p[..., 1], p[..., 1] - p[..., 0]
@@ -61,6 +62,8 @@ def sigmoid_plateau():
     return Landscape(
         "sigmoid_plateau",
         f,
+        group="plateaus",
+        make=sigmoid_plateau,
         grad_fn=grad,
         bounds=[(-6, 6), (-6, 6)],
         starts=[(-5.0, -4.0), (-4.0, 4.0), (0.0, 0.0), (5.0, 5.5)],
@@ -78,11 +81,9 @@ def sigmoid_plateau():
     )
 
 
-@entry("plateaus")
+@entry(height=Param(0.1, 1000.0, log=True, slider=(1.0, 50.0), why="the height of the cliff"))
 def cliff(height=10.0):
-    h = float(height)
-    if not h > 0:
-        raise LandscapeError(f"height must be positive, got {height}")
+    h = height
 
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -96,6 +97,9 @@ def cliff(height=10.0):
     return Landscape(
         "cliff",
         f,
+        group="plateaus",
+        make=cliff,
+        params=dict(height=height),
         grad_fn=grad,
         bounds=[(-3, 3), (-2, 2)],
         starts=[(-2.5, 1.5), (-2.8, -1.0), (2.5, 0.5)],

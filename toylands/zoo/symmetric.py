@@ -4,15 +4,13 @@ import autograd.numpy as anp
 import numpy as np
 
 from ..landscape import CriticalPoint as C
-from ..landscape import Landscape, LandscapeError, MinimumSet
-from ._registry import entry, stack, sym2
+from ..landscape import CriticalSet, Landscape
+from ._registry import Param, entry, stack, sym2
 
 
-@entry("symmetric")
+@entry(radius=Param(0.0, 10.0, open_low=True, slider=(0.5, 2.0), why="the radius of the circle of minima"))
 def ring(radius=1.0):
-    r2 = float(radius) ** 2
-    if not r2 > 0:
-        raise LandscapeError(f"radius must be positive, got {radius}")
+    r2 = radius**2
 
     def f(p):
         return (p[..., 0] ** 2 + p[..., 1] ** 2 - r2) ** 2
@@ -22,16 +20,19 @@ def ring(radius=1.0):
         q = x**2 + y**2 - r2
         return sym2(4 * q + 8 * x**2, 8 * x * y, 4 * q + 8 * y**2)
 
-    R = float(radius)
+    R = radius
     return Landscape(
         "ring",
         f,
+        group="symmetric",
+        make=ring,
+        params=dict(radius=radius),
         grad_fn=lambda p: 4 * (p[..., 0] ** 2 + p[..., 1] ** 2 - r2)[..., None] * p,
         hessian_fn=hess,
         bounds=[(-1.6 * R, 1.6 * R), (-1.6 * R, 1.6 * R)],
         starts=np.array([(0.1, 0.05), (1.5, 1.2), (-1.4, 0.3), (0.3, -1.5)]) * R,
         critical=(C((0, 0), "max", r2**2, note="the top of the hump in the middle"),),
-        minimum_sets=(MinimumSet("circle of minima", lambda t: R * np.stack([np.cos(t), np.sin(t)], -1), (0, 2 * np.pi)),),
+        critical_sets=(CriticalSet("circle of minima", lambda t: R * np.stack([np.cos(t), np.sin(t)], -1), (0, 2 * np.pi)),),
         complete=True,
         tags={"connected", "symmetric"},
         formula=r"f = (x^2 + y^2 - r^2)^2",
@@ -46,7 +47,7 @@ def ring(radius=1.0):
     )
 
 
-@entry("symmetric")
+@entry()
 def hyperbola():
     def f(p):
         return (p[..., 0] * p[..., 1] - 1) ** 2
@@ -65,12 +66,14 @@ def hyperbola():
     return Landscape(
         "hyperbola",
         f,
+        group="symmetric",
+        make=hyperbola,
         grad_fn=grad,
         hessian_fn=hess,
         bounds=[(-3, 3), (-3, 3)],
         starts=[(0.2, 2.5), (2.6, 0.1), (-2.0, -0.3), (0.5, -0.5)],
         critical=(C((0, 0), "saddle", 1.0, note="where the two branches' valleys meet"),),
-        minimum_sets=(MinimumSet("branch x, y > 0", branch(1), span), MinimumSet("branch x, y < 0", branch(-1), span)),
+        critical_sets=(CriticalSet("branch x, y > 0", branch(1), span), CriticalSet("branch x, y < 0", branch(-1), span)),
         complete=True,
         tags={"connected", "symmetric", "rescaling", "neural-network"},
         formula=r"f = (x y - 1)^2",
@@ -86,7 +89,7 @@ def hyperbola():
     )
 
 
-@entry("symmetric")
+@entry()
 def cross():
     def f(p):
         return (p[..., 0] * p[..., 1]) ** 2
@@ -103,11 +106,13 @@ def cross():
     return Landscape(
         "cross",
         f,
+        group="symmetric",
+        make=cross,
         grad_fn=grad,
         hessian_fn=hess,
         bounds=[(-2, 2), (-2, 2)],
         starts=[(1.5, 1.2), (-1.8, 0.6), (0.4, -1.9)],
-        minimum_sets=(MinimumSet("x axis", line(0), (-2, 2)), MinimumSet("y axis", line(1), (-2, 2))),
+        critical_sets=(CriticalSet("x axis", line(0), (-2, 2)), CriticalSet("y axis", line(1), (-2, 2))),
         complete=True,
         tags={"connected", "singular", "symmetric"},
         formula=r"f = (x y)^2",
@@ -130,7 +135,7 @@ def _target():
     return np.tanh(_TEACHER[0] * _X) + np.tanh(_TEACHER[1] * _X)
 
 
-@entry("symmetric")
+@entry()
 def permutation_2d():
     X, Y = _X, _target()
 
@@ -156,11 +161,23 @@ def permutation_2d():
     return Landscape(
         "permutation_2d",
         f,
+        group="symmetric",
+        make=permutation_2d,
         grad_fn=grad,
         hessian_fn=hess,
         bounds=[(-1, 3), (-1, 3)],
         starts=[(2.8, 2.6), (-0.8, 2.0), (2.5, -0.5), (0.2, 0.1)],
-        critical=PERMUTATION_2D_CRITICAL,
+        critical=(
+            C((1.5, 0.4), "min", 0.0, True, note="the teacher itself", name="the teacher"),
+            C((0.4, 1.5), "min", 0.0, True, note="the teacher with its units swapped", name="the swapped teacher"),
+            C(
+                (0.6975009226028162, 0.6975009226028162),
+                "saddle",
+                0.011225523860126225,
+                note="the permutation saddle: both units the same",
+                name="the permutation saddle",
+            ),
+        ),
         complete=True,
         tags={"symmetric", "permutation", "saddle", "neural-network"},
         formula=r"f = \mathrm{mean}_x (\tanh w_1 x + \tanh w_2 x - \tanh 1.5 x - \tanh 0.4 x)^2",
@@ -179,7 +196,7 @@ def permutation_2d():
 _TEACHER_OUT = (1.0, 1.0)
 
 
-@entry("symmetric")
+@entry()
 def permutation_4d():
     X, Y = _X, _target()
 
@@ -196,13 +213,59 @@ def permutation_4d():
         ga = np.mean(r * t, axis=-1)
         return np.stack([gw[..., 0], ga[..., 0], gw[..., 1], ga[..., 1]], -1)
 
+    # Where the two units coincide (w1 = w2 = w*) and share the output weight 2 a* in any proportion
+    # (a1 = a* + t, a2 = a* - t), the network computes one unit's best fit: a line of critical points,
+    # refined by Newton's method at t = 0. It is a line of saddles while both output weights have one
+    # sign (|t| < a*), and continues as degenerate points, flat to second order, where they differ in
+    # sign (Fukumizu & Amari 2000). Each comes with its sign-flipped copy.
+    w, a = 0.9289112940335778, 0.8878983424037584
+    v = 0.0018204522300031116
+    end = 2.5 - a  # where the line leaves the box
+
+    def line(sign):
+        return lambda t: sign * np.stack(np.broadcast_arrays(w, a + t, w, a - t), -1)
+
+    sets = []
+    for sign, copy in ((1, ""), (-1, " (sign-flipped copy)")):
+        sets += [
+            CriticalSet("line of permutation saddles" + copy, line(sign), (-0.98 * a, 0.98 * a), v, "saddle"),
+            CriticalSet("degenerate continuation" + copy, line(sign), (1.02 * a, end), v, "degenerate"),
+            CriticalSet("degenerate continuation" + copy, line(sign), (-end, -1.02 * a), v, "degenerate"),
+        ]
     return Landscape(
         "permutation_4d",
         f,
+        group="symmetric",
+        make=permutation_4d,
         grad_fn=grad,
         bounds=[(-2.5, 2.5)] * 4,
+        labels=("w_1", "a_1", "w_2", "a_2"),
+        view=(0, 2),
+        critical_sets=tuple(sets),
         starts=[(2.0, 0.5, 1.0, 1.5), (0.3, 0.2, -0.2, 0.3), (-2.0, -1.0, 1.0, 0.5)],
-        critical=PERMUTATION_4D_CRITICAL,
+        critical=(
+            C((1.5, 1.0, 0.4, 1.0), "min", 0.0, True),
+            C((1.5, 1.0, -0.4, -1.0), "min", 0.0, True),
+            C((-1.5, -1.0, 0.4, 1.0), "min", 0.0, True),
+            C((-1.5, -1.0, -0.4, -1.0), "min", 0.0, True),
+            C((0.4, 1.0, 1.5, 1.0), "min", 0.0, True),
+            C((0.4, 1.0, -1.5, -1.0), "min", 0.0, True),
+            C((-0.4, -1.0, 1.5, 1.0), "min", 0.0, True),
+            C((-0.4, -1.0, -1.5, -1.0), "min", 0.0, True),
+            C(
+                (0.9289112940335778, 0.8878983424037584, 0.9289112940335778, 0.8878983424037584),
+                "saddle",
+                0.0018204522300031116,
+                note="the middle of the line of permutation saddles: one unit's best fit, shared equally by two copies",
+            ),
+            C(
+                (-0.9289112940335778, -0.8878983424037584, -0.9289112940335778, -0.8878983424037584),
+                "saddle",
+                0.0018204522300031116,
+                note="its sign-flipped copy",
+            ),
+            C((0.0, 0.0, 0.0, 0.0), "saddle", 2.0585258952034216, note="both units off: the network outputs 0"),
+        ),
         complete=False,
         tags={"symmetric", "permutation", "saddle", "neural-network", "high-dimensional"},
         formula=r"f = \mathrm{mean}_x (a_1 \tanh w_1 x + a_2 \tanh w_2 x - \tanh 1.5 x - \tanh 0.4 x)^2",
@@ -211,45 +274,10 @@ def permutation_4d():
             "the units, or flipping the signs of one unit's w and a together (tanh is odd), leaves the "
             "network unchanged, so each solution comes in 2 x 2 x 2 = 8 copies. Where the two units "
             "coincide (w1 = w2) lies the permutation saddle: a line of critical points along which the "
-            "unit's output weight is shared between the copies in any proportion."
+            "unit's output weight is shared between the copies in any proportion. It is a line of saddles "
+            "while both output weights have the same sign (the way down pulls the two units apart, w1 != w2) "
+            "and continues as degenerate points, flat to second order, where their signs differ."
         ),
         reference="Brea et al. (2019), as for permutation_2d; Fukumizu & Amari, 'Local minima and plateaus in "
         "hierarchical structures of multilayer perceptrons', Neural Networks 13 (2000) 317-327.",
     )
-
-
-# The teacher's weights, its mirror image, and the permutation saddle refined by Newton's method.
-PERMUTATION_2D_CRITICAL = (
-    C((1.5, 0.4), "min", 0.0, True, note="the teacher itself"),
-    C((0.4, 1.5), "min", 0.0, True, note="the teacher with its units swapped"),
-    C(
-        (0.6975009226028162, 0.6975009226028162),
-        "saddle",
-        0.011225523860126225,
-        note="the permutation saddle: both units the same",
-    ),
-)
-# The 8 copies of the teacher, two points of the permutation-saddle line, and the origin.
-PERMUTATION_4D_CRITICAL = (
-    C((1.5, 1.0, 0.4, 1.0), "min", 0.0, True),
-    C((1.5, 1.0, -0.4, -1.0), "min", 0.0, True),
-    C((-1.5, -1.0, 0.4, 1.0), "min", 0.0, True),
-    C((-1.5, -1.0, -0.4, -1.0), "min", 0.0, True),
-    C((0.4, 1.0, 1.5, 1.0), "min", 0.0, True),
-    C((0.4, 1.0, -1.5, -1.0), "min", 0.0, True),
-    C((-0.4, -1.0, 1.5, 1.0), "min", 0.0, True),
-    C((-0.4, -1.0, -1.5, -1.0), "min", 0.0, True),
-    C(
-        (0.9289112940335778, 0.8878983424037584, 0.9289112940335778, 0.8878983424037584),
-        "saddle",
-        0.0018204522300031116,
-        note="on the line of permutation saddles: one unit's best fit, shared equally by two copies",
-    ),
-    C(
-        (-0.9289112940335778, -0.8878983424037584, -0.9289112940335778, -0.8878983424037584),
-        "saddle",
-        0.0018204522300031116,
-        note="its sign-flipped copy",
-    ),
-    C((0.0, 0.0, 0.0, 0.0), "saddle", 2.0585258952034216, note="both units off: the network outputs 0"),
-)

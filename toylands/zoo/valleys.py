@@ -4,12 +4,18 @@ import autograd.numpy as anp
 import numpy as np
 
 from ..landscape import CriticalPoint as C
-from ..landscape import Landscape, LandscapeError
-from ._registry import entry, stack, sym2
+from ..landscape import Landscape
+from ._registry import Param, entry, stack, sym2
 
 
-@entry("valleys")
+@entry(
+    a=Param(-3.0, 3.0, slider=(0.25, 3.0), why="the minimum sits at (a, a^2)"),
+    b=Param(0.0, 1e4, log=True, open_low=True, slider=(1.0, 300.0),
+            why="with b = 0 every point of the line x = a is a minimum, not one point"),
+)  # fmt: skip
 def rosenbrock(a=1.0, b=100.0):
+    s = max(1.0, abs(a))  # the box grows with a, so that the minimum (a, a^2) stays inside it
+
     def f(p):
         x, y = p[..., 0], p[..., 1]
         return (a - x) ** 2 + b * (y - x**2) ** 2
@@ -26,8 +32,11 @@ def rosenbrock(a=1.0, b=100.0):
     return Landscape(
         "rosenbrock",
         f,
-        bounds=[(-2, 2), (-1, 3)],
-        starts=[(-1.5, 2.5), (-1.2, 1.0), (1.6, -0.5), (0.0, 2.5)],
+        group="valleys",
+        params=dict(a=a, b=b),
+        make=rosenbrock,
+        bounds=[(-2 * s, 2 * s), (-(s**2), 3 * s**2)],
+        starts=np.array([(-1.5, 2.5), (-1.2, 1.0), (1.6, -0.5), (0.0, 2.5)]) * [s, s**2],
         critical=(C((a, a * a), "min", 0.0, True),),
         complete=True,
         grad_fn=grad,
@@ -68,11 +77,8 @@ _ROSENBROCK_LOCAL = {
 }
 
 
-@entry("valleys")
+@entry(n=Param(2, 12, integer=True, slider=(2, 8), why="n is the number of coordinates"))
 def rosenbrock_nd(n=4):
-    n = int(n)
-    if n < 2:
-        raise LandscapeError(f"n (the dimension) must be at least 2, got {n}")
 
     def f(p):
         x, y = p[..., :-1], p[..., 1:]
@@ -94,6 +100,9 @@ def rosenbrock_nd(n=4):
     return Landscape(
         "rosenbrock_nd",
         f,
+        group="valleys",
+        params=dict(n=n),
+        make=rosenbrock_nd,
         bounds=[(-2, 2)] * n,
         starts=np.vstack([starts, np.full((1, n), -0.5)]),
         critical=tuple(critical),
@@ -113,7 +122,7 @@ def rosenbrock_nd(n=4):
     )
 
 
-@entry("valleys")
+@entry()
 def beale():
     c = np.array([1.5, 2.25, 2.625])
 
@@ -133,6 +142,8 @@ def beale():
     return Landscape(
         "beale",
         f,
+        group="valleys",
+        make=beale,
         bounds=[(-4.5, 4.5), (-4.5, 4.5)],
         starts=[(1.0, 1.4), (-2.0, -2.0), (2.0, 2.0), (-1.0, 3.5)],
         critical=(
@@ -155,11 +166,9 @@ def beale():
     )
 
 
-@entry("valleys")
+@entry(steepness=Param(0.0, 1e4, log=True, open_low=True, slider=(0.5, 100.0), why="how many times steeper the walls are"))
 def curved_valley(steepness=10.0):
-    a = float(steepness)
-    if not a > 0:
-        raise LandscapeError(f"steepness must be positive, got {steepness}")
+    a = steepness
 
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -177,6 +186,9 @@ def curved_valley(steepness=10.0):
     return Landscape(
         "curved_valley",
         f,
+        group="valleys",
+        params=dict(steepness=steepness),
+        make=curved_valley,
         bounds=[(-2, 2), (-1, 3)],
         starts=[(-1.8, 0.2), (1.9, 1.0), (0.2, 2.5), (-0.1, -0.5)],
         critical=(
