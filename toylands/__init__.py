@@ -24,11 +24,11 @@ from .analysis import (
     signature,
     stability_threshold,
 )
-from .landscape import KINDS, CriticalPoint, Landscape, LandscapeError, MinimumSet
-from .zoo import GROUPS, catalogue, get, landscapes
+from .landscape import KINDS, CriticalPoint, CriticalSet, Landscape, LandscapeError, MinimumSet
+from .zoo import GROUPS, catalogue, get, landscapes, param_ranges
 from .optim import *  # noqa: F403  (the optimizers, blocks and schedules)
 from .optim import __all__ as _optim_all
-from .run import RunError, Trajectory, gradient_flow, race, run
+from .run import OUTCOMES, Outcome, RunError, Trajectory, gradient_flow, race, run
 
 __version__ = "0.1.0"
 
@@ -36,6 +36,7 @@ __all__ = [
     "KINDS",
     "GROUPS",
     "CriticalPoint",
+    "CriticalSet",
     "Landscape",
     "LandscapeError",
     "MinimumSet",
@@ -46,6 +47,7 @@ __all__ = [
     "grid_minimum",
     "hessian_eig",
     "landscapes",
+    "param_ranges",
     "newton_refine",
     "signature",
     "stability_threshold",
@@ -57,6 +59,8 @@ __all__ = [
     "Escape",
     "RunError",
     "Trajectory",
+    "Outcome",
+    "OUTCOMES",
     "gradient_flow",
     "race",
     "run",

@@ -7,11 +7,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 import numpy as np
 
-from .landscape import CriticalPoint, Landscape, LandscapeError
+from ._budget import check_memory
+from ._budget import progress as progress_bar
+from .landscape import CriticalPoint, Landscape, LandscapeError, signature
+from .optim import gd
+from .run import RunError, _seed, _steps, run, run_final
+from .zoo import get
 
 __all__ = [
     "classify",
@@ -38,29 +44,10 @@ def hessian_eig(landscape: Landscape, x) -> tuple[np.ndarray, np.ndarray]:
     ``x`` may be one point or any batch ``(..., dim)``; results have shapes ``(..., dim)``
     and ``(..., dim, dim)``.
     """
-    H = landscape.hessian(x)
+    H = get(landscape).hessian(x)
     with np.errstate(all="ignore"):
         H = 0.5 * (H + np.swapaxes(H, -1, -2))
     return np.linalg.eigh(H)
-
-
-def signature(eigenvalues, rtol: float = 1e-6, atol: float = 1e-9) -> np.ndarray:
-    """The kind that Hessian eigenvalues give, per point: min, max, saddle or degenerate.
-
-    An eigenvalue counts as zero when ``|lambda| <= atol + rtol * max|lambda|``. Eigenvalues of
-    both signs make a saddle whatever the zero ones do; otherwise a zero eigenvalue leaves the
-    second-derivative test undecided: ``degenerate``.
-    """
-    lam = np.asarray(eigenvalues, dtype=float)
-    zero = atol + rtol * np.abs(lam).max(axis=-1, keepdims=True)
-    pos = (lam > zero).sum(-1)
-    neg = (lam < -zero).sum(-1)
-    n = lam.shape[-1]
-    kind = np.full(lam.shape[:-1], "degenerate", dtype=object)
-    kind[(pos > 0) & (neg > 0)] = "saddle"
-    kind[pos == n] = "min"
-    kind[neg == n] = "max"
-    return kind
 
 
 def classify(landscape: Landscape, x) -> str:
@@ -68,6 +55,7 @@ def classify(landscape: Landscape, x) -> str:
 
     Raises if the gradient at ``x`` is not ~0 (then ``x`` is not a critical point at all).
     """
+    landscape = get(landscape)
     x = landscape.as_points(x)
     if x.ndim != 1:
         raise LandscapeError(f"classify takes one point of shape ({landscape.dim},); got {x.shape}")
@@ -81,16 +69,38 @@ def classify(landscape: Landscape, x) -> str:
 ### Finding critical points
 
 
-def newton_refine(landscape: Landscape, x, steps: int = 80) -> np.ndarray:
+def newton_refine(landscape: Landscape, x, steps: int = 80, *, progress: bool | None = None) -> np.ndarray:
     """Newton's method on the gradient, from each point of ``x`` (shape ``(..., dim)``).
 
     It converges to a nearby critical point of any kind (minimum, maximum or saddle), not
     only to minima. A singular Hessian is inverted on its non-zero eigenvalues only. Points
     stop moving once their step is below rounding, or once they fly far outside the box.
+    Many points in many dimensions are refined in chunks that fit in memory.
     """
+    landscape = get(landscape)
     x = np.array(landscape.as_points(x), dtype=float)
     shape = x.shape
     x = x.reshape(-1, landscape.dim)
+    d = landscape.dim
+    check_memory(_bytes_per_point(d), f"Newton's method in {d} dimensions", "the Hessian of one point does not fit",
+                 LandscapeError)  # fmt: skip
+    chunk = _chunk(d, len(x))
+    parts = range(0, len(x), chunk)
+    for i in progress_bar(parts, desc=f"Newton's method from {len(x)} points", enabled=bool(progress) and len(parts) > 1):
+        x[i : i + chunk] = _newton(landscape, x[i : i + chunk], steps)
+    return x.reshape(shape)
+
+
+def _bytes_per_point(d: int) -> float:
+    return 8.0 * (4 * d * d + 8 * d)  # the Hessian, its eigenvectors and a few copies
+
+
+def _chunk(d: int, n: int) -> int:
+    """How many points Newton's method refines at once: about 256 MiB of Hessians."""
+    return int(max(1, min(n, 2**28 // _bytes_per_point(d))))
+
+
+def _newton(landscape: Landscape, x: np.ndarray, steps: int) -> np.ndarray:
     lo, hi = landscape.bounds[:, 0], landscape.bounds[:, 1]
     far = 10 * (hi - lo)
     active = np.arange(len(x))
@@ -112,7 +122,7 @@ def newton_refine(landscape: Landscape, x, steps: int = 80) -> np.ndarray:
             small = np.linalg.norm(step, axis=-1) <= 1e-14 * (1 + np.linalg.norm(xa, axis=-1))
             away = np.any((xn < lo - far) | (xn > hi + far), axis=-1)
             active = active[moved & ~small & ~away]
-    return x.reshape(shape)
+    return x
 
 
 def _merge(X, g, tol):
@@ -129,12 +139,29 @@ def _merge(X, g, tol):
 
 def _starts(landscape: Landscape, n: int | None, seed: int) -> np.ndarray:
     lo, hi = landscape.bounds[:, 0], landscape.bounds[:, 1]
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+        raise LandscapeError(f"n must be a whole number of starts >= 1; got {n!r}")
     if landscape.dim <= 2:
         n = n or 48
         axes = [lo[i] + (hi[i] - lo[i]) * (np.arange(n) + 0.5) / n for i in range(landscape.dim)]
         return np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, landscape.dim)
     n = n or 4000
     return lo + (hi - lo) * np.random.default_rng(seed).random((n, landscape.dim))
+
+
+def _newton_seconds(landscape: Landscape, n_points: int, steps: int) -> float:
+    """A forecast (an upper bound) of Newton's method from ``n_points`` points for ``steps`` steps: one step is
+    timed on one chunk of points, as the search will run them (the faster of two tries when that is cheap)."""
+    m = _chunk(landscape.dim, n_points)
+    probe = np.repeat(landscape.starts[:1], m, axis=0) + 1e-3 * np.arange(1, m + 1)[:, None] / m
+    best = np.inf
+    for _ in range(2):
+        t = time.perf_counter()
+        _newton(landscape, probe.copy(), 1)
+        best = min(best, time.perf_counter() - t)
+        if best > 0.2:  # costly enough that warm-up does not matter
+            break
+    return steps * best * -(-n_points // m)
 
 
 def critical_points(
@@ -145,6 +172,7 @@ def critical_points(
     steps: int = 80,
     gtol: float = 1e-7,
     include_sets: bool = False,
+    max_seconds: float = 600.0,
 ) -> list[CriticalPoint]:
     """Find and classify the critical points in the landscape's box.
 
@@ -154,22 +182,35 @@ def critical_points(
     millionth of the box, and classified by their Hessian's eigenvalues. Points on a declared
     connected set of minima (a ring, a line) are left out unless ``include_sets``.
 
+    Before it starts, the search forecasts its own time: beyond ``max_seconds`` it says so and
+    stops (in many dimensions each step eigen-decomposes a large Hessian per start); beyond a
+    few seconds it shows a progress bar.
+
     Returns critical points sorted by value; the lowest minimum found is flagged global.
     """
-    X = newton_refine(landscape, _starts(landscape, n, seed), steps)
+    landscape = get(landscape)
+    starts = _starts(landscape, n, _seed(seed))
+    forecast = _newton_seconds(landscape, len(starts), steps)
+    if forecast > max_seconds:
+        raise LandscapeError(
+            f"critical_points on the {landscape.dim}-D {landscape.name!r} would run Newton's method from {len(starts)} "
+            f"starts for up to {steps} steps, each a {landscape.dim} x {landscape.dim} eigendecomposition per start: "
+            f"about {forecast / 60:.0f} minutes here. Give fewer starts (n=...) or steps, or raise max_seconds."
+        )
+    X = newton_refine(landscape, starts, steps, progress=forecast > 3.0)
     lo, hi = landscape.bounds[:, 0], landscape.bounds[:, 1]
     size = hi - lo
     with np.errstate(all="ignore"):
         g = np.linalg.norm(landscape.grad_raw(X), axis=-1)
         v = np.asarray(landscape.f(X), dtype=float)
     ok = (g <= gtol * (1 + np.abs(v))) & np.all((X >= lo - 1e-9 * size) & (X <= hi + 1e-9 * size), axis=-1)
-    X, g = X[ok], g[ok]
-    if not include_sets and landscape.minimum_sets and len(X):
+    X, g, v = X[ok], g[ok], v[ok]
+    if not include_sets and landscape.critical_sets and len(X):
         on_set = np.zeros(len(X), bool)
-        for s in landscape.minimum_sets:
+        for s in landscape.critical_sets:
             # near the traced curve, at the set's value: on the set
             near = s.distance(X) < 1e-2 * size.max()
-            on_set |= near & (np.abs(v[ok] - s.value) <= 1e-9 * (1 + abs(s.value)))
+            on_set |= near & (np.abs(v - s.value) <= 1e-9 * (1 + abs(s.value)))
         X, g = X[~on_set], g[~on_set]
 
     if not len(X):
@@ -198,6 +239,7 @@ def grid_minimum(landscape: Landscape, n: int | None = None) -> tuple[np.ndarray
 
     ``n`` points per axis (default: about a million points in all, at most 2001 per axis).
     """
+    landscape = get(landscape)
     d = landscape.dim
     n = n or int(min(2001, round(1e6 ** (1 / d))))
     axes = [np.linspace(lo, hi, n) for lo, hi in landscape.bounds]
@@ -224,6 +266,7 @@ def stability_threshold(landscape: Landscape, x=None) -> float:
     ``x`` defaults to the declared global minimum. On a quadratic, gradient descent converges
     for every learning rate below it and diverges for every one above it.
     """
+    landscape = get(landscape)
     if x is None:
         gm = landscape.global_minimum
         if gm is None:
@@ -250,30 +293,48 @@ class Sweep(NamedTuple):
 
     @property
     def best_lr(self) -> float:
-        """The learning rate that reached the lowest final loss without diverging."""
-        loss = np.where(self.diverged, np.inf, self.final_loss)
+        """The learning rate that reached the lowest final loss without diverging.
+
+        Raises when every learning rate of the sweep diverged: there is no best one to give.
+        """
+        loss = np.where(self.diverged | ~np.isfinite(self.final_loss), np.inf, self.final_loss)
+        if not np.isfinite(loss).any():
+            raise RunError(
+                f"every learning rate of the sweep ({self.lr.min():.3g} to {self.lr.max():.3g}) diverged: try smaller ones"
+            )
         return float(self.lr[int(np.argmin(loss))])
+
+    @property
+    def at_edge(self) -> bool:
+        """Whether the best learning rate is the smallest or the largest one tried (then the grid is too narrow)."""
+        i = int(np.argmin(np.abs(self.lr - self.best_lr)))
+        return i in (0, len(self.lr) - 1)
 
 
 def lr_sweep(make_optimizer, landscape: Landscape, start=None, lrs=None, steps: int = 200, tol: float = 1e-6) -> Sweep:
     """Run ``make_optimizer(lr)`` for every learning rate in ``lrs`` from one start, as one batched run.
 
-    A run counts as diverged when it leaves the box (see ``run``) or ends higher than it began:
-    just above ``2 / lambda_max`` the iterates grow too slowly to leave the box in a few steps,
-    but they never shrink. ``threshold`` is ``2 / lambda_max`` at the global minimum.
+    A run counts as diverged when it was stopped (it left the region runs may reach, see ``run``)
+    or ended higher than it began: just above ``2 / lambda_max`` the iterates grow too slowly to
+    leave the box in a few steps, but they never shrink. ``threshold`` is ``2 / lambda_max`` at the
+    global minimum.
 
         >>> import numpy as np, toylands as tl
         >>> s = tl.lr_sweep(tl.gd, tl.ill_conditioned_bowl, [2.0, 1.0], np.linspace(0.01, 0.2, 20))
         >>> round(s.threshold, 3), round(s.divergence_lr, 3)
         (0.1, 0.11)
     """
-    from .run import run
-
-    lrs = np.atleast_1d(np.asarray(np.logspace(-4, 0, 64) if lrs is None else lrs, dtype=float))
+    landscape = get(landscape)
+    if not callable(make_optimizer):
+        raise RunError(f"make_optimizer must be a function lr -> optimizer, such as tl.gd; got {make_optimizer!r}")
+    try:
+        lrs = np.atleast_1d(np.asarray(np.logspace(-4, 0, 64) if lrs is None else lrs, dtype=float))
+    except (TypeError, ValueError):
+        raise RunError(f"lrs must be numbers; got {lrs!r}") from None
     start = landscape.starts[0] if start is None else start
     traj = run(make_optimizer(lrs), landscape, start, steps)
     v = traj.values
-    diverged = traj.diverged | ~(v[-1] <= v[0])
+    diverged = traj.stopped | ~(v[-1] <= v[0])
     try:
         threshold = stability_threshold(landscape)
     except LandscapeError:
@@ -283,7 +344,8 @@ def lr_sweep(make_optimizer, landscape: Landscape, start=None, lrs=None, steps: 
 
 class Basins(NamedTuple):
     """Which declared minimum each start of a grid ends in: ``label[i, j]`` indexes ``minima``; -1
-    means it ended elsewhere (a saddle, a plateau), -2 that it diverged."""
+    means it ended elsewhere (a saddle, a plateau, still moving), -2 that it diverged, -3 that it
+    escaped (the landscape falls away without bound). ``trajectory`` holds each run's start and end."""
 
     X: np.ndarray
     Y: np.ndarray
@@ -292,24 +354,31 @@ class Basins(NamedTuple):
     trajectory: object
 
     def fractions(self) -> dict:
-        """The share of starts that ended in each minimum (and elsewhere, diverged)."""
+        """The share of starts that ended in each minimum (and elsewhere, diverged, escaped)."""
         n = self.label.size
         out = {i: float(np.mean(self.label == i)) for i in range(len(self.minima))}
         out.update(elsewhere=float(np.sum(self.label == -1)) / n, diverged=float(np.sum(self.label == -2)) / n)
+        if (self.label == -3).any():
+            out["escaped"] = float(np.sum(self.label == -3)) / n
         return out
 
 
-def basins(opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None, radius: float | None = None) -> Basins:
-    """Run ``opt`` from every point of an ``n x n`` grid over the box and record where each ended."""
-    from .run import run
+def basins(opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None, radius: float | None = None,
+           *, progress: bool | None = None) -> Basins:  # fmt: skip
+    """Run ``opt`` from every point of an ``n x n`` grid over the box and record where each ended.
 
+    Only where each run ends is kept, and the grid runs in chunks, so large grids fit in memory.
+    """
+    landscape = get(landscape)
     if landscape.dim != 2:
         raise LandscapeError(f"basins are drawn on 2-D landscapes; {landscape.name!r} is {landscape.dim}-D")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise LandscapeError(f"n must be a whole number of grid points per axis >= 2; got {n!r}")
     (x0, x1), (y0, y1) = np.asarray(landscape.bounds if bounds is None else bounds, dtype=float)
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    traj = run(opt, landscape, np.stack([X.ravel(), Y.ravel()], -1), steps)
+    traj = run_final(opt, landscape, np.stack([X.ravel(), Y.ravel()], -1), _steps(steps), progress=progress)
     label = traj.ended_in if radius is None else traj.ended_in_within(radius)
-    label = np.where(traj.diverged, -2, label)
+    label = np.where(traj.diverged, -2, np.where(traj.escaped, -3, label))
     return Basins(X, Y, label.reshape(n, n), landscape.minima, traj)
 
 
@@ -350,10 +419,17 @@ def escape_times(
     descent never leaves a saddle it starts on; with noise sigma it escapes an ordinary saddle
     in about ``log(radius / sigma) / (lr |lambda_min|)`` steps.
     """
-    from .optim import gd
-    from .run import run
-
-    noises = np.atleast_1d(np.asarray(noises, dtype=float))
+    landscape = get(landscape)
+    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
+        raise RunError(f"seeds must be a whole number of runs per noise level >= 1; got {seeds!r}")
+    try:
+        noises = np.atleast_1d(np.asarray(noises, dtype=float))
+    except (TypeError, ValueError):
+        raise RunError(f"noises must be numbers; got {noises!r}") from None
+    if noises.ndim != 1 or noises.size == 0 or not np.all(np.isfinite(noises)) or np.any(noises < 0):
+        raise RunError(f"noises must be a non-empty list of noise levels >= 0; got {noises.tolist()}")
+    if not (isinstance(radius, (int, float, np.integer, np.floating)) and radius > 0):
+        raise RunError(f"radius must be a positive distance; got {radius!r}")
     sigma = np.repeat(noises, seeds)
     traj = run(gd(lr), landscape, point, steps, noise=sigma, seed=seed)
     dist = np.linalg.norm(traj.positions - np.asarray(point, dtype=float), axis=-1)

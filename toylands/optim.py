@@ -84,12 +84,20 @@ class OptimizerError(ValueError):
 class Optimizer(NamedTuple):
     """A named pair of pure functions ``init(params) -> state`` and
     ``update(grads, state, params, **extra) -> (step, state)``; ``hyper`` records the
-    hyperparameters as given (arrays of one value per run included)."""
+    hyperparameters as given (arrays of one value per run included).
+
+    ``makes_step`` says that the update is a step to add to the parameters (a block such as
+    ``scale_by_lr`` turns a direction into one); a chain without such a block would add the
+    gradient itself and climb, and ``run`` refuses it. ``checks_descent`` asks ``run`` to check
+    that the first step goes downhill (for optimizers written by hand).
+    """
 
     init: Callable[[np.ndarray], Any]
     update: Callable[..., tuple[np.ndarray, Any]]
     name: str = "optimizer"
     hyper: Mapping[str, Any] = MappingProxyType({})
+    makes_step: bool = False
+    checks_descent: bool = False
 
     def __repr__(self):
         hp = ", ".join(f"{k}={_show(v)}" for k, v in self.hyper.items())
@@ -168,11 +176,16 @@ def chain(*blocks: Optimizer, name: str | None = None, hyper: Mapping | None = N
             new_state.append(s)
         return grads, tuple(new_state)
 
+    for b in blocks:
+        if not isinstance(b, Optimizer):
+            raise OptimizerError(f"chain() takes optimizer blocks such as tl.scale_by_adam(), tl.scale_by_lr(0.1); got {b!r}")
     merged = {}
     for b in blocks:
         merged.update(b.hyper)
     merged.update(hyper or {})
-    return Optimizer(init, update, name or "+".join(b.name for b in blocks), MappingProxyType(merged))
+    makes_step = any(b.makes_step for b in blocks)
+    return Optimizer(init, update, name or "+".join(b.name for b in blocks) or "empty chain", MappingProxyType(merged),
+                     makes_step, any(b.checks_descent for b in blocks))  # fmt: skip
 
 
 def optimizer(update: Callable | None = None, *, init: Callable | None = None, name: str | None = None, **hyper):
@@ -215,7 +228,8 @@ def optimizer(update: Callable | None = None, *, init: Callable | None = None, n
 
     shown = {k: v for k, v in defaults.items() if k not in wants and isinstance(v, (int, float))}
     shown.update(hyper)
-    return Optimizer(_init, _update, name or getattr(update, "__name__", "optimizer"), MappingProxyType(shown))
+    name = name or getattr(update, "__name__", "optimizer")
+    return Optimizer(_init, _update, name, MappingProxyType(shown), makes_step=True, checks_descent=True)
 
 
 def grid(**axes) -> dict[str, np.ndarray]:
@@ -238,14 +252,24 @@ class CountState(NamedTuple):
     count: int
 
 
+def _ratio(num, den):
+    """``num / den``, with 0 / 0 = 0: where a gradient and its running size are both zero (at a
+    minimum, with eps = 0) the step is zero, not NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / den
+    if not np.all(den != 0):
+        out = np.where(den == 0, np.where(num == 0, 0.0, out), out)
+    return out
+
+
 def scale(factor) -> Optimizer:
-    """Multiply the step by ``factor``: ``u <- factor * u``."""
+    """Multiply the step by ``factor``: ``u <- factor * u`` (a negative factor turns a direction into a descent step)."""
     factor = per_run("factor", factor, low=None)
 
     def update(u, state, params, **extra):
         return factor * u, state
 
-    return Optimizer(lambda params: (), update, "scale")
+    return Optimizer(lambda params: (), update, "scale", makes_step=bool(np.all(np.asarray(factor) < 0)))
 
 
 def scale_by_lr(lr) -> Optimizer:
@@ -256,12 +280,19 @@ def scale_by_lr(lr) -> Optimizer:
         def update(u, state, params, **extra):
             return -lr * u, state
 
-        return Optimizer(lambda params: (), update, "lr", MappingProxyType({"lr": lr}))
+        return Optimizer(lambda params: (), update, "lr", MappingProxyType({"lr": lr}), makes_step=True)
 
     def update_scheduled(u, state, params, **extra):
-        return -lr(state.count) * u, CountState(state.count + 1)
+        lr_t = lr(state.count)
+        if not np.all(np.asarray(lr_t) >= 0):  # a negative learning rate climbs (NaN fails this too)
+            name = getattr(lr, "__name__", "schedule")
+            raise OptimizerError(
+                f"the learning-rate schedule {name} gave lr = {_bad(np.asarray(lr_t, float))} at step {state.count}: "
+                "a learning rate must be a number >= 0 (a negative one climbs)"
+            )
+        return -lr_t * u, CountState(state.count + 1)
 
-    return Optimizer(lambda params: CountState(0), update_scheduled, "lr", MappingProxyType({"lr": lr}))
+    return Optimizer(lambda params: CountState(0), update_scheduled, "lr", MappingProxyType({"lr": lr}), makes_step=True)
 
 
 class NoiseState(NamedTuple):
@@ -328,7 +359,7 @@ def scale_by_adagrad(eps: float = 1e-10, initial: float = 0.0) -> Optimizer:
 
     def update(g, state, params, **extra):
         s = state.sum + g * g
-        return g / (np.sqrt(s) + eps), SumState(s)
+        return _ratio(g, np.sqrt(s) + eps), SumState(s)
 
     return Optimizer(lambda p: SumState(np.full_like(p, initial)), update, "adagrad")
 
@@ -354,8 +385,8 @@ def scale_by_rms(alpha=0.99, eps: float = 1e-8, centered: bool = False) -> Optim
         sq = alpha * state.sq + (1 - alpha) * g * g
         if centered:
             avg = alpha * state.avg + (1 - alpha) * g
-            return g / (np.sqrt(sq - avg * avg) + eps), RMSState(sq, avg)
-        return g / (np.sqrt(sq) + eps), RMSState(sq, None)
+            return _ratio(g, np.sqrt(sq - avg * avg) + eps), RMSState(sq, avg)
+        return _ratio(g, np.sqrt(sq) + eps), RMSState(sq, None)
 
     return Optimizer(init, update, "rms", MappingProxyType({"alpha": alpha}))
 
@@ -385,7 +416,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps: float = 1e-8, amsgrad: bool = False) ->
         v = b2 * state.v + (1 - b2) * g * g
         vmax = np.maximum(state.vmax, v) if amsgrad else None
         denom = np.sqrt((vmax if amsgrad else v) / (1 - b2**t)) + eps
-        return (m / (1 - b1**t)) / denom, AdamState(t, m, v, vmax)
+        return _ratio(m / (1 - b1**t), denom), AdamState(t, m, v, vmax)
 
     return Optimizer(init, update, "adam", MappingProxyType({"b1": b1, "b2": b2}))
 
@@ -421,7 +452,10 @@ def scale_by_newton(damping=0.0, saddle_free: bool = False) -> Optimizer:
         if saddle_free:
             lam = np.abs(lam)
         lam = lam + damping
-        coeff = np.einsum("...ji,...j->...i", V, g) / lam
+        # Where the curvature is zero (a singular Hessian) Newton's model has no finite step: take none
+        # along those directions (the pseudo-inverse), rather than an infinite one.
+        big = np.abs(lam) > 1e-12 * np.maximum(np.abs(lam).max(axis=-1, keepdims=True), 1e-300)
+        coeff = np.einsum("...ji,...j->...i", V, g) * np.where(big, 1.0 / np.where(big, lam, 1.0), 0.0)
         return np.einsum("...ij,...j->...i", V, coeff), state
 
     return Optimizer(
@@ -507,7 +541,12 @@ def gd(lr) -> Optimizer:
 
 
 def sgd(lr, noise=0.1, seed: int = 0, momentum=0.0, nesterov: bool = False, weight_decay=0.0) -> Optimizer:
-    """Stochastic gradient descent, with seeded Gaussian gradient noise standing in for minibatches.
+    """Stochastic gradient descent: gradient descent on a noisy gradient.
+
+    Unlike ``torch.optim.SGD``, which steps along whatever gradient it is given, ``tl.sgd`` adds
+    Gaussian noise to the gradient (``noise=0.1`` by default, seeded) to stand in for the noise of minibatches on
+    a landscape that has no data; ``noise=0`` gives torch's SGD exactly (and ``tl.gd``'s path without
+    momentum). On a network's landscape, ``nets.sgd`` draws real minibatches instead.
 
     ``g <- grad + noise * xi (+ weight_decay * x)``, then torch.optim.SGD: with momentum
     ``b <- momentum * b + g``; ``x <- x - lr * b`` (Nesterov: ``x <- x - lr (g + momentum * b)``).

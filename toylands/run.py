@@ -4,30 +4,92 @@
     >>> traj = tl.run(tl.adam(lr=0.1), tl.himmelblau, steps=500)
     >>> traj.positions.shape          # (steps + 1, runs, dim): one run per default start
     (501, 5, 2)
-    >>> traj.ended_in.tolist()        # which declared minimum each run ended in
-    [0, 2, 3, 1, 0]
+    >>> traj.endings[1]               # how each run ended, in words
+    'converged to min 2 at (-2.805, 3.131)'
 
-A run that leaves the box by more than ``escape`` box sizes, or whose position stops being
-finite, has diverged: it is frozen where it last was, flagged, and the step is recorded.
-numpy's overflow warnings stay quiet.
+A run that leaves the box by more than ``escape`` box sizes, or whose step stops being a finite
+number, is stopped: frozen where it last was, and the step is recorded. Whether it *diverged*
+(the step size blew it up: the loss rose) or *escaped* (the landscape falls away without bound
+there: the loss kept falling) is read from its losses. numpy's overflow warnings stay quiet.
+
+How each run ended is decided in one place, ``Trajectory.outcomes``, in one vocabulary that every
+readout, printout, plot and check uses:
+
+- **converged** to a named critical point (a declared minimum, a point of a set of minima, or a
+  minimum found where the gradient vanished);
+- **resting** at a saddle (or a maximum, or a degenerate point);
+- still **moving**, with how far it is from the nearest minimum;
+- **escaped** at step k: the landscape falls away without bound there;
+- **diverged** at step k: the step size blew the run up.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .landscape import Landscape
-from .optim import Optimizer, OptimizerError, optimizer, per_run
+from ._budget import check_memory
+from ._budget import progress as progress_bar
+from .landscape import CriticalPoint, CriticalSet, Landscape, signature
+from .optim import OPTIMIZERS, Optimizer, OptimizerError, optimizer, per_run
+from .zoo import get
 
-__all__ = ["Trajectory", "run", "race", "gradient_flow", "RunError"]
+__all__ = ["Trajectory", "Outcome", "OUTCOMES", "run", "race", "gradient_flow", "RunError", "number"]
 
 
 class RunError(ValueError):
     """A run was asked for with arguments that do not fit together."""
+
+
+#: The kinds of outcome, in the order a teacher would list them.
+OUTCOMES = ("converged", "resting", "moving", "escaped", "diverged")
+
+
+def number(v: float) -> str:
+    """A number the way a person would type it: ``0.02``, ``3``, ``-2.805``, ``1e-06``."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.4g}"
+
+
+def point(x) -> str:
+    """``(3, 2)``, ``(-2.805, 3.131)``."""
+    return "(" + ", ".join(number(v) for v in np.ravel(x)) + ")"
+
+
+class Outcome(NamedTuple):
+    """How one run ended: ``kind`` (one of ``OUTCOMES``), the step it stopped at (escaped, diverged),
+    the critical point or set it ended at, its index in ``landscape.minima`` (-1 if none), its distance
+    to the nearest declared minimum, and ``words``, the sentence every printout uses."""
+
+    kind: str
+    words: str
+    step: int = -1
+    at: CriticalPoint | CriticalSet | None = None
+    minimum: int = -1
+    distance: float = float("nan")
+
+    def __str__(self):
+        return self.words
+
+
+def _name(L: Landscape, c: CriticalPoint) -> str:
+    """What a run that ends at ``c`` calls it: its declared name, 'the global minimum', 'min 2', 'the saddle'."""
+    if c.name:
+        return c.name
+    if c in L.minima:
+        k = L.minima.index(c)
+        unique_global = c.is_global and sum(m.is_global for m in L.minima) == 1
+        return "the global minimum" if unique_global else f"min {k}"
+    same = [d for d in L.critical if d.kind == c.kind]
+    word = {"saddle": "saddle", "max": "maximum", "degenerate": "degenerate point"}[c.kind]
+    return f"the {word}" if len(same) == 1 else f"a {word}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,19 +97,25 @@ class Trajectory:
     """The result of a run: positions ``(steps + 1, runs, dim)`` and what became of each run.
 
     ``values`` and ``grad_norms`` (shape ``(steps + 1, runs)``) are computed on first use, in
-    one batched call. ``diverged_at[i]`` is the step at which run ``i`` diverged, -1 if never.
+    one batched call. ``stopped_at[i]`` is the step at which run ``i`` was stopped (it left the
+    region runs may reach, or its step was not a finite number), -1 if never; ``causes[i]`` says
+    which (``"left"`` or ``"nan"``). ``outcomes`` says how each run ended.
     """
 
     positions: np.ndarray
     landscape: Landscape
     name: str = ""
     hyper: Mapping = field(default_factory=dict)
-    diverged_at: np.ndarray | None = None
+    stopped_at: np.ndarray | None = None
     times: np.ndarray | None = None
+    causes: tuple[str, ...] | None = None
 
     def __post_init__(self):
-        if self.diverged_at is None:
-            object.__setattr__(self, "diverged_at", np.full(self.positions.shape[1], -1))
+        runs = self.positions.shape[1]
+        if self.stopped_at is None:
+            object.__setattr__(self, "stopped_at", np.full(runs, -1))
+        if self.causes is None:
+            object.__setattr__(self, "causes", tuple("left" if s >= 0 else "" for s in self.stopped_at))
         self.positions.setflags(write=False)
 
     @property
@@ -62,13 +130,33 @@ class Trajectory:
         return self.runs
 
     @property
+    def stopped(self) -> np.ndarray:
+        """Which runs were stopped (escaped or diverged), shape ``(runs,)``."""
+        return self.stopped_at >= 0
+
+    @property
+    def kinds(self) -> np.ndarray:
+        """Each run's kind of outcome (see ``OUTCOMES``), shape ``(runs,)``."""
+        return np.array([o.kind for o in self.outcomes])
+
+    @property
     def diverged(self) -> np.ndarray:
-        """Which runs diverged, shape ``(runs,)``."""
-        return self.diverged_at >= 0
+        """Which runs diverged (the step size blew them up), shape ``(runs,)``."""
+        return self.kinds == "diverged"
+
+    @property
+    def escaped(self) -> np.ndarray:
+        """Which runs escaped (the loss falls away without bound where they left), shape ``(runs,)``."""
+        return self.kinds == "escaped"
+
+    @property
+    def diverged_at(self) -> np.ndarray:
+        """The step at which each run diverged, -1 where it did not."""
+        return np.where(self.diverged, self.stopped_at, -1)
 
     @property
     def final(self) -> np.ndarray:
-        """Where each run ended (where it was frozen, if it diverged), shape ``(runs, dim)``."""
+        """Where each run ended (where it was frozen, if it was stopped), shape ``(runs, dim)``."""
         return self.positions[-1]
 
     @cached_property
@@ -94,27 +182,23 @@ class Trajectory:
             return np.full(self.runs, -1)
         d = np.linalg.norm(self.final[:, None, :] - minima[None], axis=-1)
         nearest = np.argmin(d, axis=1)
-        hit = (d[np.arange(self.runs), nearest] <= radius) & ~self.diverged
+        hit = (d[np.arange(self.runs), nearest] <= radius) & ~self.stopped
         return np.where(hit, nearest, -1)
 
-    @cached_property
+    @property
     def ended_in(self) -> np.ndarray:
-        """Index into ``landscape.minima`` of the declared minimum each run ended at (within 1% of the box), or -1."""
-        return self.ended_in_within(0.01 * float(np.linalg.norm(np.ptp(self.landscape.bounds, axis=1))))
+        """Index into ``landscape.minima`` of the declared minimum each run converged to, or -1."""
+        return np.array([o.minimum for o in self.outcomes])
 
     @property
     def endings(self) -> list[str]:
-        """In words, how each run ended: ``'min 0 at (3, 2)'``, ``'diverged at step 12'`` or ``'elsewhere'``."""
-        out = []
-        minima = self.landscape.minima
-        for i, k in enumerate(self.ended_in):
-            if self.diverged[i]:
-                out.append(f"diverged at step {self.diverged_at[i]}")
-            elif k >= 0:
-                out.append(f"min {k} at ({', '.join(f'{v:.4g}' for v in minima[k].x)})")
-            else:
-                out.append("elsewhere")
-        return out
+        """How each run ended, in words: ``'converged to the global minimum at (3, 2)'``, ``'diverged at step 12'``."""
+        return [o.words for o in self.outcomes]
+
+    @cached_property
+    def outcomes(self) -> list[Outcome]:
+        """How each run ended (see the module's docstring): one ``Outcome`` per run."""
+        return _outcomes(self)
 
     def steps_to(self, tol: float = 1e-6, target: float | None = None) -> np.ndarray:
         """The first step at which each run's loss is within ``tol`` of ``target`` and stays there; -1 if never.
@@ -128,37 +212,115 @@ class Trajectory:
         # the last step that was not good, plus one
         bad_from_end = np.argmax(~good[::-1], axis=0)
         first = np.where(good.all(axis=0), 0, self.steps + 1 - bad_from_end)
-        return np.where(good[-1] & ~self.diverged, first, -1)
+        return np.where(good[-1] & ~self.stopped, first, -1)
 
     def __getitem__(self, idx) -> Trajectory:
         """The runs ``idx`` (an index, slice, mask or list) as a Trajectory of their own."""
-        idx = np.arange(self.runs)[idx]
-        idx = np.atleast_1d(idx)
+        idx = np.atleast_1d(np.arange(self.runs)[idx])
         hyper = {
             k: (v[idx] if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == self.runs else v) for k, v in self.hyper.items()
         }
-        return Trajectory(self.positions[:, idx], self.landscape, self.name, hyper, self.diverged_at[idx], self.times)
+        causes = tuple(self.causes[i] for i in idx)
+        return Trajectory(self.positions[:, idx], self.landscape, self.name, hyper, self.stopped_at[idx], self.times, causes)
 
     def __repr__(self):
-        return (
-            f"Trajectory({self.name or 'run'} on {self.landscape.name!r}: {self.runs} runs x {self.steps} steps, "
-            f"{int(self.diverged.sum())} diverged)"
-        )
+        counts = ", ".join(f"{int(n)} {k}" for k in OUTCOMES if (n := np.sum(self.kinds == k)))
+        return f"Trajectory({self.name or 'run'} on {self.landscape.name!r}: {self.runs} runs x {self.steps} steps; {counts})"
 
 
-def _as_landscape(landscape) -> Landscape:
-    if isinstance(landscape, Landscape):
-        return landscape
-    if isinstance(landscape, str):
-        from .zoo import get
+def _outcomes(tr: Trajectory) -> list[Outcome]:
+    """Classify every run of ``tr``: the one place where 'how did it end' is decided."""
+    L = tr.landscape
+    r = 0.01 * L.diameter  # 'at' a point: within 1% of the box's diagonal
+    X = tr.final
+    minima = L.minima
+    with np.errstate(all="ignore"):
+        values = tr.values
+        M = np.array([c.x for c in minima]).reshape(-1, L.dim)
+        d_min = np.linalg.norm(X[:, None, :] - M[None], axis=-1) if len(M) else np.full((tr.runs, 0), np.inf)
+        d_sets = np.stack([s.distance(X) for s in L.critical_sets], -1) if L.critical_sets else np.full((tr.runs, 0), np.inf)
+        others = [c for c in L.critical if c not in minima]
+        P = np.array([c.x for c in others]).reshape(-1, L.dim)
+        d_other = np.linalg.norm(X[:, None, :] - P[None], axis=-1) if len(P) else np.full((tr.runs, 0), np.inf)
+    min_sets = [k for k, s in enumerate(L.critical_sets) if s.kind == "min"]
+    nearest_min = np.minimum(
+        d_min.min(axis=1, initial=np.inf), d_sets[:, min_sets].min(axis=1, initial=np.inf) if min_sets else np.inf
+    )
+    out: list[Outcome | None] = [None] * tr.runs
+    unknown = []
+    for i in range(tr.runs):
+        k = int(tr.stopped_at[i])
+        if k >= 0:
+            out[i] = _stopped(tr, i, k, values[:, i])
+        elif d_min.shape[1] and d_min[i].min() <= r:
+            j = int(np.argmin(d_min[i]))
+            c = minima[j]
+            out[i] = Outcome("converged", f"converged to {_name(L, c)} at {point(c.x)}", at=c, minimum=j, distance=d_min[i, j])
+        elif d_other.shape[1] and d_other[i].min() <= r:
+            c = others[int(np.argmin(d_other[i]))]
+            out[i] = Outcome("resting", f"resting at {_name(L, c)} at {point(c.x)}", at=c, distance=float(nearest_min[i]))
+        elif d_sets.shape[1] and d_sets[i].min() <= r:
+            s = L.critical_sets[int(np.argmin(d_sets[i]))]
+            kind = "converged" if s.kind == "min" else "resting"
+            verb = "converged to" if kind == "converged" else "resting on"
+            words = f"{verb} the {s.name} at {point(X[i])}"
+            out[i] = Outcome(kind, words, at=s, distance=0.0 if kind == "converged" else float(nearest_min[i]))
+        else:
+            unknown.append(i)
+    if unknown:  # not at anything declared: ask the gradient, and where it vanishes the Hessian
+        Xu = X[unknown]
+        with np.errstate(all="ignore"):
+            g = np.linalg.norm(L.grad_raw(Xu), axis=-1)
+            flat = g <= 1e-6 * (1 + np.abs(values[-1, unknown]))
+            kinds = np.full(len(unknown), "", dtype=object)
+            if flat.any():
+                H = L.hessian_raw(Xu[flat])
+                # curvature below the landscape's own scale (height over box size squared) counts as none
+                scale = (1 + np.abs(values[-1, unknown][flat])) / L.diameter**2
+                lam = np.linalg.eigvalsh(0.5 * (H + np.swapaxes(H, -1, -2)))
+                kinds[flat] = signature(lam, atol=1e-8 * scale[:, None])
+        for n, i in enumerate(unknown):
+            far = f", {number(nearest_min[i])} from the nearest minimum" if np.isfinite(nearest_min[i]) else ""
+            if kinds[n] == "min":
+                out[i] = Outcome("converged", f"converged to a minimum at {point(X[i])} (not a declared one)",
+                                 distance=float(nearest_min[i]))  # fmt: skip
+            elif kinds[n] in ("saddle", "max"):
+                word = "a saddle" if kinds[n] == "saddle" else "a maximum"
+                out[i] = Outcome("resting", f"resting at {word} at {point(X[i])}", distance=float(nearest_min[i]))
+            elif kinds[n] == "degenerate":
+                out[i] = Outcome("moving", f"still moving (barely: the gradient is {g[n]:.2g}){far}",
+                                 distance=float(nearest_min[i]))  # fmt: skip
+            else:
+                out[i] = Outcome("moving", f"still moving{far}", distance=float(nearest_min[i]))
+    return out
 
-        return get(landscape)
-    raise RunError(f"landscape must be a toylands Landscape or a catalogue name; got {type(landscape).__name__}")
+
+def _stopped(tr: Trajectory, i: int, k: int, v: np.ndarray) -> Outcome:
+    """A stopped run escaped when the loss was still falling, to below where it began; else it diverged."""
+    if tr.causes[i] == "nan":
+        return Outcome("diverged", f"diverged at step {k} (the step was not a finite number)", step=k)
+    if tr.causes[i] == "flow":  # a flow has no step size to blow up: it ran away downhill
+        t = number(tr.times[k]) if tr.times is not None else str(k)
+        return Outcome("escaped", f"escaped before t = {t}: the flow runs away without bound there", step=k)
+    seen = v[:k]
+    seen = seen[np.isfinite(seen)]
+    falling = seen.size >= 2 and seen[-1] < seen[0] and seen[-1] <= seen.min()
+    if falling:
+        return Outcome("escaped", f"escaped at step {k}: the loss falls away without bound there", step=k)
+    return Outcome("diverged", f"diverged at step {k}", step=k)
+
+
+### running
 
 
 def _as_optimizer(opt) -> Optimizer:
     if isinstance(opt, Optimizer):
         return opt
+    if opt in OPTIMIZERS.values() or getattr(opt, "__module__", "") == "toylands.optim":
+        name = getattr(opt, "__name__", "it")
+        raise RunError(
+            f"tl.{name} is the factory that makes an optimizer; call it with its hyperparameters, e.g. tl.{name}(lr=0.01)"
+        )
     if callable(opt):
         return optimizer(opt)
     raise RunError(f"opt must be a toylands Optimizer (e.g. tl.adam(0.1)) or an update function; got {type(opt).__name__}")
@@ -187,52 +349,62 @@ def _batch_size(opt: Optimizer, n_starts: int, noise) -> int:
     return runs
 
 
-def run(
-    opt,
-    landscape,
-    starts=None,
-    steps: int = 200,
-    *,
-    noise=0.0,
-    seed: int = 0,
-    escape: float = 10.0,
-    common_noise: bool = False,
-) -> Trajectory:
-    """Walk ``landscape`` with ``opt`` from each start, all runs at once.
+def _seed(seed) -> int:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise RunError(f"seed must be a whole number >= 0; got {seed!r}")
+    return int(seed)
 
-    Args:
-      opt: an Optimizer (``tl.adam(0.1)``), or a plain update function (see ``tl.optimizer``).
-      landscape: a Landscape or a catalogue name.
-      starts: one start ``(dim,)`` or a batch ``(runs, dim)``; default: the landscape's starts.
-      steps: how many updates.
-      noise: Gaussian noise of this size added to every gradient (a number, or one per run).
-      seed: seeds the noise, so a run is reproducible.
-      escape: a run diverges when it leaves the box by more than this many box sizes.
-      common_noise: every run gets the same noise sequence (each then equals the same run done
-        alone with this seed), so a sweep over learning rates compares like with like.
 
-    Returns:
-      A Trajectory with positions ``(steps + 1, runs, dim)``.
-    """
-    L = _as_landscape(landscape)
-    opt = _as_optimizer(opt)
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
+def _steps(steps) -> int:
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise RunError(f"steps must be a whole number >= 0; got {steps!r}")
+    return int(steps)
+
+
+class _Setup(NamedTuple):
+    L: Landscape
+    opt: Optimizer
+    x: np.ndarray
+    sigma: object
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def _setup(opt, landscape, starts, noise, escape) -> _Setup:
+    L = get(landscape)
+    opt = _as_optimizer(opt)
     x0 = L.as_points(L.starts if starts is None else starts, "starts", batch=True)
+    if len(x0) == 0:
+        raise RunError("starts is empty: give one start (dim,) or a batch (runs, dim), or None for the landscape's own")
     sigma = per_run("noise", noise)
     runs = _batch_size(opt, len(x0), noise)
-    x = np.array(np.broadcast_to(x0, (runs, L.dim)), dtype=float)
-    limit_lo, limit_hi = _limits(L, escape)
-    # Inside the largest cube about the origin that fits in the limit box, no run can have
-    # diverged: one scalar comparison a step (exact checks only when something is out there).
+    lo, hi = _limits(L, escape)
+    outside = ~np.all((x0 >= lo) & (x0 <= hi), axis=-1)
+    if outside.any():
+        raise RunError(
+            f"start {point(x0[outside][0])} lies outside the region runs may reach, {escape:g} box sizes around "
+            f"the box {L.bounds.tolist()} of {L.name!r}: it would be stopped before its first step. "
+            "Start inside the box (or pass a larger escape=)."
+        )
+    return _Setup(L, opt, np.array(np.broadcast_to(x0, (runs, L.dim)), dtype=float), sigma, lo, hi)
+
+
+def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, show: bool | None, desc: str):
+    """The loop every run takes: returns (positions or None, final x, stopped_at, causes)."""
+    L, opt, x, sigma, limit_lo, limit_hi = s
+    runs = len(x)
+    # Inside the largest cube about the origin that fits in the limit box, no run can have left:
+    # one scalar comparison a step (exact checks only when something is out there).
     inner = min(-limit_lo.max(), limit_hi.min())
     rng = np.random.default_rng(seed) if np.any(sigma) else None
-
-    X = np.empty((steps + 1, runs, L.dim))
-    X[0] = x
-    diverged_at = np.full(runs, -1)
+    X = np.empty((steps + 1, runs, L.dim)) if record else None
+    if record:
+        X[0] = x
+    stopped_at = np.full(runs, -1)
+    nan_step = np.zeros(runs, bool)
     frozen = None
     grad = L.grad_fn or L.autograd_grad
+    bar, t0 = None, time.perf_counter()
     with np.errstate(all="ignore"):
         try:
             state = opt.init(x)
@@ -244,39 +416,166 @@ def run(
                 g = g + sigma * rng.standard_normal(g.shape[-1:] if common_noise else g.shape)
             try:
                 u, state = opt.update(g, state, x, landscape=L)
+            except OptimizerError:
+                raise
             except Exception as e:
                 raise OptimizerError(f"optimizer {opt.name!r} raised {type(e).__name__} at step {t}: {e}") from e
             if t == 0:
-                _check_step(opt, u, x)
+                _check_first_step(opt, u, x, g)
             x_new = x + u
             if frozen is not None:
                 x_new[frozen] = x[frozen]
             if not np.abs(x_new).max() <= inner:  # also catches NaN
+                bad = ~np.all(np.isfinite(u), axis=-1) & (stopped_at < 0)
                 out = ~np.all((x_new >= limit_lo) & (x_new <= limit_hi), axis=-1)
                 if out.any():
-                    diverged_at[out & (diverged_at < 0)] = t + 1
-                    frozen = diverged_at >= 0
+                    nan_step |= bad
+                    stopped_at[out & (stopped_at < 0)] = t + 1
+                    frozen = stopped_at >= 0
                     x_new[frozen] = x[frozen]
             x = x_new
-            X[t + 1] = x
-    return Trajectory(X, L, opt.name, dict(opt.hyper), diverged_at)
+            if record:
+                X[t + 1] = x
+            if bar is not None:
+                bar.update(1)
+            elif t == 9 and (show or (show is None and (time.perf_counter() - t0) * steps / 10 > 3.0)):
+                bar = progress_bar(total=steps, desc=desc)
+                bar.update(10)
+    if bar is not None:
+        bar.close()
+    causes = tuple("nan" if nan_step[i] else ("left" if stopped_at[i] >= 0 else "") for i in range(runs))
+    return X, x, stopped_at, causes
+
+
+def run(
+    opt,
+    landscape,
+    starts=None,
+    steps: int = 200,
+    *,
+    noise=0.0,
+    seed: int = 0,
+    escape: float = 10.0,
+    common_noise: bool = False,
+    progress: bool | None = None,
+) -> Trajectory:
+    """Walk ``landscape`` with ``opt`` from each start, all runs at once.
+
+    Args:
+      opt: an Optimizer (``tl.adam(0.1)``), or a plain update function (see ``tl.optimizer``).
+      landscape: a Landscape or a catalogue name.
+      starts: one start ``(dim,)`` or a batch ``(runs, dim)``; default: the landscape's starts.
+      steps: how many updates.
+      noise: Gaussian noise of this size added to every gradient (a number, or one per run).
+      seed: seeds the noise, so a run is reproducible.
+      escape: a run is stopped when it leaves the box by more than this many box sizes.
+      common_noise: every run gets the same noise sequence (each then equals the same run done
+        alone with this seed), so a sweep over learning rates compares like with like.
+      progress: show a progress bar; by default one appears when the run will take more than a
+        few seconds.
+
+    Returns:
+      A Trajectory with positions ``(steps + 1, runs, dim)``; ``traj.endings`` says how each ended.
+    """
+    steps, seed = _steps(steps), _seed(seed)
+    s = _setup(opt, landscape, starts, noise, escape)
+    check_memory(
+        8.0 * (steps + 1) * len(s.x) * s.L.dim,
+        f"a run of {steps} steps x {len(s.x)} runs x {s.L.dim} coordinates",
+        "take fewer steps or runs (tl.basins keeps only where each run ends)",
+        RunError,
+    )
+    X, _, stopped_at, causes = _walk(s, steps, seed, common_noise, True, progress, f"{s.opt.name} on {s.L.name}")
+    return Trajectory(X, s.L, s.opt.name, dict(s.opt.hyper), stopped_at, None, causes)
+
+
+def run_final(opt, landscape, starts, steps: int, *, chunk: int = 4096, progress: bool | None = None, **kw) -> Trajectory:
+    """Like ``run``, but keep only where each run started and ended (positions ``(2, runs, dim)``), in chunks of
+    ``chunk`` starts: for grids of starts too large to record whole (basins). ``stopped_at`` counts real steps."""
+    steps = _steps(steps)
+    L = get(landscape)
+    starts = L.as_points(starts, "starts", batch=True)
+    if len(starts) <= chunk:
+        parts = [starts]
+    else:
+        parts = [starts[i : i + chunk] for i in range(0, len(starts), chunk)]
+    first, last, stopped, causes, name, hyper = [], [], [], [], "", {}
+    seed, common = _seed(kw.pop("seed", 0)), kw.pop("common_noise", False)
+    show = bool(progress) or (progress is None and len(parts) > 4)
+    for part in progress_bar(parts, desc=f"runs from {len(starts)} starts", enabled=show):
+        s = _setup(opt, L, part, kw.get("noise", 0.0), kw.get("escape", 10.0))
+        _, x, st, ca = _walk(s, steps, seed, common, False, False, "")
+        first.append(s.x)
+        last.append(x)
+        stopped.append(st)
+        causes += ca
+        name, hyper = s.opt.name, dict(s.opt.hyper)
+    X = np.stack([np.concatenate(first), np.concatenate(last)])
+    return Trajectory(X, L, name, hyper, np.concatenate(stopped), None, tuple(causes))
 
 
 def _limits(L: Landscape, escape: float):
     """The box a run must stay in: the landscape's box grown by ``escape`` box sizes on every side."""
-    if not escape > 0:
+    if isinstance(escape, (bool, np.bool_)) or not isinstance(escape, (int, float, np.integer, np.floating)) or not escape > 0:
         raise RunError(f"escape must be a positive number of box sizes; got {escape!r}")
     lo, hi = L.bounds[:, 0], L.bounds[:, 1]
     return lo - escape * (hi - lo), hi + escape * (hi - lo)
 
 
-def _check_step(opt, u, x):
+def _check_first_step(opt, u, x, g):
     shape = getattr(u, "shape", None)
     if shape != x.shape:
         raise OptimizerError(
             f"optimizer {opt.name!r} returned a step of shape {shape} for parameters of shape {x.shape}; "
             "update(grads, state, params) must return (step, state) with step shaped like params"
         )
+    if not opt.makes_step:
+        raise OptimizerError(
+            f"optimizer {opt.name!r} never turns its direction into a step: its update adds the (scaled) gradient to "
+            "the parameters, which climbs. End the chain with tl.scale_by_lr(lr), which steps against it."
+        )
+    if opt.checks_descent:
+        with np.errstate(all="ignore"):
+            slope = np.sum(u * g, axis=-1)
+        moving = np.any(g != 0, axis=-1) & np.isfinite(slope)
+        if moving.any() and np.all(slope[moving] > 0):
+            raise OptimizerError(
+                f"optimizer {opt.name!r} went uphill on its first step, in every run (step . gradient > 0): "
+                "a descent step goes against the gradient, e.g. step = -lr * grad"
+            )
+
+
+def _unique_names(optimizers: Sequence[Optimizer]) -> dict[str, Optimizer]:
+    """Names for a list of optimizers: their own, told apart by the hyperparameters that differ."""
+    names = [o.name for o in optimizers]
+    out = {}
+    for k, o in enumerate(optimizers):
+        name = o.name
+        twins = [p for j, p in enumerate(optimizers) if names[j] == name and j != k]
+        if twins:
+            differ = [h for h in o.hyper if any(_differs(o.hyper.get(h), p.hyper.get(h)) for p in twins)]
+            shown = ", ".join(f"{h}={_short(o.hyper[h])}" for h in differ)
+            name = f"{name} {shown}" if shown else f"{name} ({k + 1})"
+        if name in out:
+            name = f"{name} ({k + 1})"
+        out[name] = o
+    return out
+
+
+def _differs(a, b) -> bool:
+    if callable(a) or callable(b):
+        return a is not b
+    try:
+        return not np.array_equal(np.asarray(a, float), np.asarray(b, float))
+    except (TypeError, ValueError):
+        return a != b
+
+
+def _short(v) -> str:
+    if callable(v):
+        return getattr(v, "__name__", "schedule")
+    v = np.asarray(v)
+    return number(v) if v.ndim == 0 else f"<{v.size} values>"
 
 
 def race(
@@ -291,16 +590,19 @@ def race(
 ) -> dict[str, Trajectory]:
     """Run several optimizers from the same starts, for the same number of steps, with the same noise.
 
+    A list of optimizers is named by their names, told apart by the hyperparameters that differ
+    (``[tl.gd(0.01), tl.gd(0.1)]`` races ``"GD lr=0.01"`` against ``"GD lr=0.1"``).
+
     >>> import toylands as tl
     >>> res = tl.race({"GD": tl.gd(0.001), "Adam": tl.adam(0.05)}, tl.rosenbrock, [-1.2, 1.0], steps=300)
     >>> bool(res["Adam"].final_values[0] < res["GD"].final_values[0])
     True
     """
     if not isinstance(optimizers, Mapping):
-        optimizers = {o.name: o for o in optimizers}
+        optimizers = _unique_names([_as_optimizer(o) for o in optimizers])
     if not optimizers:
         raise RunError("race needs at least one optimizer")
-    L = _as_landscape(landscape)
+    L = get(landscape)
     starts = L.starts if starts is None else starts
     return {name: run(o, L, starts, steps, noise=noise, seed=seed, escape=escape) for name, o in optimizers.items()}
 
@@ -314,12 +616,15 @@ def gradient_flow(
     times=None,
     rtol: float = 1e-10,
     atol: float = 1e-12,
+    escape: float = 10.0,
 ) -> Trajectory:
     """The continuous-time path ``dx/dt = -grad f(x)``, integrated accurately (scipy's LSODA).
 
     Give ``lr`` and ``steps`` to sample it at the times ``lr * k`` where gradient descent with
     that learning rate has taken ``k`` steps, or ``times`` directly. Gradient descent with a
-    small learning rate follows this path; with a large one it does not.
+    small learning rate follows this path; with a large one it does not. A flow that leaves the
+    box by more than ``escape`` box sizes (it runs away, perhaps to infinity in finite time) is
+    stopped there, like a run.
 
         >>> import numpy as np, toylands as tl
         >>> flow = tl.gradient_flow(tl.bowl, [1.0, 0.0], times=[0.0, 1.0])
@@ -328,42 +633,38 @@ def gradient_flow(
     """
     from scipy.integrate import solve_ivp
 
-    L = _as_landscape(landscape)
+    L = get(landscape)
     x0 = L.as_points(L.starts if starts is None else starts, "starts", batch=True)
     if times is None:
         if lr is None or steps is None:
             raise RunError("gradient_flow needs either times=..., or lr=... and steps=... to match gradient descent")
-        times = float(per_run("lr", lr, open_low=True)) * np.arange(steps + 1)
+        times = float(per_run("lr", lr, open_low=True)) * np.arange(_steps(steps) + 1)
     times = np.asarray(times, dtype=float)
-    if times.ndim != 1 or times.size == 0 or np.any(np.diff(times) < 0) or times[0] < 0:
-        raise RunError("times must be a non-empty, increasing 1-D array of times >= 0")
+    if times.ndim != 1 or times.size == 0 or np.any(np.diff(times) < 0) or times[0] < 0 or not np.all(np.isfinite(times)):
+        raise RunError("times must be a non-empty, increasing 1-D array of finite times >= 0")
     n, d = x0.shape
+    lo, hi = _limits(L, escape)
 
     def rhs(t, y):
-        return -L.grad_raw(y.reshape(n, d)).ravel()
+        return -L.grad_raw(y)
 
     def jac(t, y):
-        H = L.hessian_raw(y.reshape(n, d))
-        J = np.zeros((n * d, n * d))
-        for i in range(n):
-            J[i * d : (i + 1) * d, i * d : (i + 1) * d] = -H[i]
-        return J
+        return -L.hessian_raw(y)
 
-    with np.errstate(all="ignore"):
-        sol = solve_ivp(
-            rhs,
-            (0.0, times[-1]),
-            x0.ravel(),
-            method="LSODA",
-            t_eval=times,
-            rtol=rtol,
-            atol=atol,
-            jac=jac if n * d <= 400 else None,
-        )
-    X = np.full((len(times), n, d), np.nan)
-    X[: sol.y.shape[1]] = sol.y.T.reshape(-1, n, d)
-    diverged_at = np.full(n, -1)
-    if sol.y.shape[1] < len(times):  # the solver gave up: the flow ran away
-        diverged_at[:] = sol.y.shape[1]
-        X[sol.y.shape[1] :] = X[sol.y.shape[1] - 1]
-    return Trajectory(X, L, "gradient flow", {"lr": lr} if lr is not None else {}, diverged_at, times)
+    def left(t, y):  # > 0 inside the limits; crosses 0 where the flow leaves them
+        return float(np.min(np.minimum(y - lo, hi - y))) if np.all(np.isfinite(y)) else -1.0
+
+    left.terminal = True
+    X = np.empty((len(times), n, d))
+    stopped_at = np.full(n, -1)
+    for i in range(n):  # one start at a time: each flow stops where it, not another one, runs away
+        with np.errstate(all="ignore"):
+            sol = solve_ivp(rhs, (0.0, times[-1]), x0[i], method="LSODA", t_eval=times, rtol=rtol, atol=atol,
+                            jac=jac if d <= 400 else None, events=left)  # fmt: skip
+        got = sol.y.shape[1]
+        X[:got, i] = sol.y.T
+        if got < len(times):  # it ran away (or the solver gave up): frozen where it was last seen
+            X[got:, i] = X[got - 1, i] if got else x0[i]
+            stopped_at[i] = got
+    causes = tuple("flow" if k >= 0 else "" for k in stopped_at)
+    return Trajectory(X, L, "gradient flow", {"lr": lr} if lr is not None else {}, stopped_at, times, causes)
