@@ -58,9 +58,11 @@ def make(X, y, X_test=None, y_test=None, task: str | None = None, name: str = "d
     X = _numbers(X, "X")
     if X.ndim != 2:
         raise DataError(f"X must be a 2-D array (samples, features); got shape {X.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"X has no {'samples' if X.shape[0] == 0 else 'features'} (shape {X.shape}): a network needs data")
     y = np.asarray(y)
-    if y.shape[0] != X.shape[0]:
-        raise DataError(f"X has {X.shape[0]} samples but y has {y.shape[0]}: they must match")
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise DataError(f"X has {X.shape[0]} samples but y has {y.shape[0] if y.ndim else 'none'}: they must match")
     if task is None:
         task = "classification" if (y.dtype.kind in "iub" and y.ndim == 1) else "regression"
     if task == "classification":
@@ -69,17 +71,23 @@ def make(X, y, X_test=None, y_test=None, task: str | None = None, name: str = "d
             if y.dtype.kind not in "fc" or bad:
                 raise DataError(f"class labels must be integers 0..K-1; got {y.dtype} values such as {y.ravel()[:3].tolist()}")
         y = y.astype(int).ravel()
-        if y.min() < 0:
-            raise DataError(f"class labels must be integers 0..K-1; got {y.min()}")
+        _labels(y, "y")
     elif task == "regression":
         y = _numbers(y, "y")
         y = y.reshape(len(y), -1)
     else:
         raise DataError(f"task must be 'classification' or 'regression'; got {task!r}")
     if X_test is None:
+        if not 0 < test_fraction < 1:
+            raise DataError(f"test_fraction must lie strictly between 0 and 1; got {test_fraction!r}")
         rng = np.random.default_rng(seed)
         idx = rng.permutation(len(X))
         k = int(round(len(X) * (1 - test_fraction)))
+        if k < 1 or k >= len(X):
+            raise DataError(
+                f"{len(X)} samples split with test_fraction={test_fraction:g} leave {k} to train on and "
+                f"{len(X) - k} to test on: give more samples (at least one of each), or a test set (X_test, y_test)"
+            )
         X, y, X_test, y_test = X[idx[:k]], y[idx[:k]], X[idx[k:]], y[idx[k:]]
     else:
         X_test = _numbers(X_test, "X_test")
@@ -88,9 +96,23 @@ def make(X, y, X_test=None, y_test=None, task: str | None = None, name: str = "d
             if task == "classification"
             else _numbers(y_test, "y_test").reshape(len(X_test), -1)
         )
-        if X_test.shape[1:] != X.shape[1:]:
-            raise DataError(f"X_test has {X_test.shape[1]} features but X has {X.shape[1]}")
+        if X_test.ndim != 2 or X_test.shape[1:] != X.shape[1:] or len(X_test) == 0:
+            raise DataError(f"X_test must have shape (samples >= 1, {X.shape[1]}); got {X_test.shape}")
+        if task == "classification":
+            _labels(np.concatenate([y, y_test]), "y and y_test")
     return Dataset(X, y, X_test, y_test, task, name)
+
+
+def _labels(y, what):
+    """Class labels must be exactly 0..K-1 (every class present), or the network grows classes that do not exist."""
+    present = np.unique(y)
+    if present[0] < 0 or not np.array_equal(present, np.arange(len(present))):
+        raise DataError(
+            f"class labels must be the integers 0..K-1, each used; {what} has {present[:10].tolist()}. "
+            "Renumber them, e.g. y = np.unique(y, return_inverse=True)[1]"
+        )
+    if len(present) < 2:
+        raise DataError(f"a classification task needs at least two classes; {what} has only {present.tolist()}")
 
 
 def _numbers(a, what):
@@ -104,6 +126,8 @@ def _numbers(a, what):
 
 
 def _split(make_points, n, seed, name, task):
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise DataError(f"n must be a whole number of samples >= 2; got {n!r}")
     X, y = make_points(2 * n, np.random.default_rng(seed))
     return Dataset(X[:n], y[:n], X[n:], y[n:], task, name)
 

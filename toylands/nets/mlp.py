@@ -43,8 +43,10 @@ class MLP:
     activation: str = "tanh"
 
     def __post_init__(self):
-        if len(self.sizes) < 2 or any(int(s) < 1 for s in self.sizes):
-            raise DataError(f"sizes must be at least (inputs, outputs), all >= 1; got {self.sizes}")
+        sizes = tuple(self.sizes)
+        whole = all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in sizes)
+        if len(sizes) < 2 or not whole or any(s < 1 for s in sizes):
+            raise DataError(f"sizes must be whole numbers >= 1, at least (inputs, outputs); got {self.sizes}")
         if self.activation not in ACTIVATIONS:
             raise DataError(f"activation must be one of {ACTIVATIONS}; got {self.activation!r}")
         object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
@@ -282,7 +284,7 @@ def mlp_landscape(
         raise DataError(f"loss must be one of {LOSSES}; got {loss!r}")
     if loss == "cross_entropy" and data.task != "classification":
         raise DataError("cross-entropy needs class labels; this data set is a regression task: use loss='mse'")
-    hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    hidden = _widths(hidden)
     model = MLP((data.n_inputs, *hidden, data.n_outputs), activation)
     if loss == "mse" and data.task == "classification":  # regress on the one-hot (or 0/1) targets
         k = data.n_outputs
@@ -307,6 +309,15 @@ def mlp_landscape(
     )
 
 
+def _widths(hidden) -> tuple[int, ...]:
+    """``hidden`` as a tuple of layer widths, each a whole number >= 1 (``16`` means ``(16,)``)."""
+    layers = (hidden,) if np.ndim(hidden) == 0 else tuple(hidden)
+    for w in layers:
+        if isinstance(w, (bool, np.bool_)) or not isinstance(w, (int, np.integer)) or w < 1:
+            raise DataError(f"hidden must be whole numbers of units >= 1, e.g. 16 or (16, 16); got {hidden!r}")
+    return tuple(int(w) for w in layers)
+
+
 def predict(L: NetLandscape, theta, X=None) -> np.ndarray:
     """The network's outputs on ``X`` (default: the test inputs): class labels, or real values for regression."""
     X = L.data.X_test if X is None else np.asarray(X, float)
@@ -321,6 +332,11 @@ def predict(L: NetLandscape, theta, X=None) -> np.ndarray:
 def accuracy(L: NetLandscape, theta, test: bool = False) -> np.ndarray:
     """The share of correctly classified examples (training set, or the test set), per parameter vector."""
     d = L.data
+    if d.task != "classification":
+        raise DataError(
+            f"accuracy counts correct classes, and {d.name!r} is a regression task: measure it by its loss, "
+            "L(theta) on the training set or L.net.test(theta) on the test set"
+        )
     X, y = (d.X_test, d.y_test) if test else (d.X, d.y)
     labels = y if y.ndim == 1 else (y.argmax(-1) if y.shape[-1] > 1 else y[:, 0].astype(int))
     return np.mean(predict(L, theta, X) == labels, axis=-1)
@@ -339,8 +355,8 @@ def minibatch(batch_size: int, seed: int = 0) -> Optimizer:
     The block asks the landscape (a network's) for ``batch_grad``; chain it before any optimizer:
     ``tl.chain(nets.minibatch(16), tl.scale_by_lr(0.1))``, or use ``nets.sgd``.
     """
-    if int(batch_size) < 1:
-        raise DataError(f"batch_size must be a whole number >= 1; got {batch_size}")
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise DataError(f"batch_size must be a whole number >= 1; got {batch_size!r}")
 
     def init(params):
         return MinibatchState(np.random.default_rng(seed))

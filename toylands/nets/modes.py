@@ -20,28 +20,17 @@ __all__ = ["train", "bezier", "curve_along", "BezierCurve", "permute", "random_p
 
 
 def train(
-    L: NetLandscape, opt=None, steps: int = 1000, seed: int | None = None, start=None, progress: bool = False
+    L: NetLandscape, opt=None, steps: int = 1000, seed: int | None = None, start=None, progress: bool | None = None
 ) -> Trajectory:
     """Train from the landscape's start (or from ``init_params(model, seed)``); returns the Trajectory.
 
-    ``progress`` shows a tqdm bar (the run is split in chunks of 100 steps for it).
+    A run like any other (``tl.run``): a progress bar shows when asked for, or when training takes
+    more than a few seconds.
     """
     L = _network(L)
     opt = opt or optim.adam(0.01)
     x0 = start if start is not None else (init_params(L.model, seed) if seed is not None else L.starts[0])
-    if not progress:
-        return run(opt, L, x0, steps)
-    from tqdm.auto import tqdm
-
-    # One optimizer state across chunks: drive the loop here, reusing run() for each chunk would reset it.
-    x = np.asarray(x0, float)[None]
-    state = opt.init(x)
-    X = [x[0]]
-    for _ in tqdm(range(steps), desc=f"training {L.model.name}", leave=False):
-        u, state = opt.update(L.grad_raw(x), state, x, landscape=L)
-        x = x + u
-        X.append(x[0])
-    return Trajectory(np.array(X)[:, None, :], L, opt.name, dict(opt.hyper))
+    return run(opt, L, x0, steps, progress=progress)
 
 
 class BezierCurve(NamedTuple):
@@ -120,13 +109,17 @@ def random_permutation(L: NetLandscape, seed: int = 0) -> list[np.ndarray]:
     return [rng.permutation(s) for s in _hidden_sizes(L)]
 
 
-def weight_matching(L: NetLandscape, theta_a, theta_b, max_iter: int = 50, seed: int = 0) -> tuple[np.ndarray, list]:
+def weight_matching(L: NetLandscape, theta_a, theta_b, max_iter: int = 50, seed: int = 0,
+                    orders: int = 8) -> tuple[np.ndarray, list]:  # fmt: skip
     """Permute ``theta_b``'s hidden units to match ``theta_a``'s weights (Ainsworth et al. 2022, weight matching).
 
     Each hidden layer's permutation solves a linear assignment problem (scipy's) that maximizes
     the agreement of the unit's incoming and outgoing weights; with several hidden layers, layers
-    are revisited in random order until no permutation changes. Returns the permuted ``theta_b``
-    and the permutations.
+    are revisited in random order until no permutation changes. Where it ends depends on that
+    order (as in git-re-basin: on one pair of two-layer networks, one order leaves a barrier of 1.9
+    on the line, another 0.07), so ``orders`` random orders are tried and the permutation whose
+    weights agree best with ``theta_a``, the objective weight matching maximizes, is kept.
+    Returns the permuted ``theta_b`` and the permutations.
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -134,24 +127,36 @@ def weight_matching(L: NetLandscape, theta_a, theta_b, max_iter: int = 50, seed:
     A = L.model.unflatten(_vector(L, theta_a, "theta_a"))
     B = L.model.unflatten(_vector(L, theta_b, "theta_b"))
     sizes = _hidden_sizes(L)
-    perms = [np.arange(s) for s in sizes]
-    rng = np.random.default_rng(seed)
-    for _ in range(max_iter):
-        changed = False
-        for k in rng.permutation(len(sizes)):
-            Wa, ba = A[k]
-            Wb, bb = B[k]
-            prev = perms[k - 1] if k > 0 else np.arange(Wb.shape[0])
-            # similarity of unit i of a and unit j of b: incoming weights (rows of b already permuted), bias, outgoing
-            C = Wa.T @ Wb[prev, :] + np.outer(ba, bb)
-            nxt = perms[k + 1] if k + 1 < len(sizes) else np.arange(A[k + 1][0].shape[1])
-            C += A[k + 1][0] @ B[k + 1][0][:, nxt].T
-            _, p = linear_sum_assignment(C, maximize=True)
-            if not np.array_equal(p, perms[k]):
-                perms[k], changed = p, True
-        if not changed:
-            break
-    return permute(L, theta_b, perms), perms
+    if isinstance(orders, bool) or not isinstance(orders, (int, np.integer)) or orders < 1:
+        raise DataError(f"orders must be a whole number >= 1; got {orders!r}")
+
+    def match(rng):
+        perms = [np.arange(s) for s in sizes]
+        for _ in range(max_iter):
+            changed = False
+            for k in rng.permutation(len(sizes)):
+                Wa, ba = A[k]
+                Wb, bb = B[k]
+                prev = perms[k - 1] if k > 0 else np.arange(Wb.shape[0])
+                # similarity of unit i of a and unit j of b: incoming weights (rows of b already permuted), bias, outgoing
+                C = Wa.T @ Wb[prev, :] + np.outer(ba, bb)
+                nxt = perms[k + 1] if k + 1 < len(sizes) else np.arange(A[k + 1][0].shape[1])
+                C += A[k + 1][0] @ B[k + 1][0][:, nxt].T
+                _, p = linear_sum_assignment(C, maximize=True)
+                if not np.array_equal(p, perms[k]):
+                    perms[k], changed = p, True
+            if not changed:
+                break
+        return perms
+
+    best, best_agreement = None, -np.inf
+    a = L.model.flatten(A)
+    for r in range(orders if len(sizes) > 1 else 1):  # one hidden layer has one order only
+        perms = match(np.random.default_rng(seed + r))
+        agreement = float(a @ permute(L, theta_b, perms))
+        if agreement > best_agreement:
+            best, best_agreement = perms, agreement
+    return permute(L, theta_b, best), best
 
 
 def swap_path(L: NetLandscape, theta, i: int = 0, j: int = 1, layer: int = 0, n: int = 41) -> Curve:
