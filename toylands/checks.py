@@ -1,6 +1,7 @@
 """The checkers of the lessons' exercises. Each one recomputes what it needs and never prints the answer.
 
 Kept in the package (not in the notebooks) so that the student version cannot show them by accident.
+Lessons import ``check`` from here, which registers the course's exercises on import.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ import numpy as np
 
 from . import analysis, optim
 from .run import run
-from .exercises import Wrong, close, exercise, same_word
+from .exercises import Wrong, check, close, evaluate, exercise, same_word
+
+__all__ = ["check", "evaluate"]
 from .landscape import Landscape
 from .zoo import get
 

@@ -1,8 +1,19 @@
 """Exercises that check themselves, and the student version of a lesson.
 
 In a lesson, an exercise is a solution between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-(nbgrader's markers), followed by ``check("02.1", answer)``. The check says what is off and gives a
-hint, never the answer. Set ``TOYLANDS_STRICT=1`` (CI does) and a wrong answer raises instead.
+(nbgrader's markers), followed by ``check("02.1", answer)``. The check says what is off and where
+to look, never the answer. Set ``TOYLANDS_STRICT=1`` (CI does) and a wrong answer raises instead.
+
+This module is the machinery; the course's own checkers live in ``toylands.checks``, which
+registers them (lessons import ``check`` from there). A teacher's exercise is one function::
+
+    from toylands.exercises import exercise, Wrong
+
+    @exercise("my.1", "the stability threshold")
+    def _(threshold):
+        if abs(threshold - 0.04) > 1e-6:
+            raise Wrong("compare the learning rate with 2 / lambda_max")
+        return "right: the steep direction sets the limit."
 
 ``python -m toylands assign lessons/ OUTDIR`` writes the student versions: every solution block
 becomes a stub that keeps the notebook runnable (``answer = ...  # YOUR CODE HERE``, or a function
@@ -12,18 +23,25 @@ that raises ``NotImplementedError``), so each check fails until the student fill
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import re
-import shutil
+import signal
+import threading
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["check", "evaluate", "ExerciseError", "CHECKS", "exercise", "student_source", "assign", "strict"]
+from ._files import OutputError, write_files
+
+__all__ = ["check", "evaluate", "ExerciseError", "Wrong", "CHECKS", "exercise", "student_source", "assign", "strict",
+           "AssignError", "TIME_LIMIT"]  # fmt: skip
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECKS: dict = {}
+#: Seconds a check may take before it is stopped (a student's endless loop); TOYLANDS_CHECK_SECONDS overrides it.
+TIME_LIMIT = 60.0
 
 
 class ExerciseError(AssertionError):
@@ -34,14 +52,44 @@ class Wrong(Exception):
     """Raised inside a checker: the message says what is off and how to think about it."""
 
 
+class AssignError(OutputError):
+    """Student versions that cannot be written as asked (nothing is written then)."""
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
 def strict() -> bool:
-    return os.environ.get("TOYLANDS_STRICT", "").lower() in ("1", "true", "yes")
+    """Whether ``TOYLANDS_STRICT`` asks wrong answers to raise: 1/true/yes/on, or 0/false/no/off/unset."""
+    raw = os.environ.get("TOYLANDS_STRICT", "")
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(
+        f"TOYLANDS_STRICT={raw!r} is not understood: set it to 1 (or true, yes, on) for checks that raise on a "
+        "wrong answer, or 0 (false, no, off) or leave it unset for checks that only print"
+    )
 
 
-def exercise(key: str, title: str):
-    """Register a checker ``fn(*answers)`` for exercise ``key``: it returns a message when right, raises ``Wrong`` when not."""
+def exercise(key: str, title: str, *, replace: bool = False):
+    """Register a checker ``fn(*answers)`` for exercise ``key``: it returns a message when right, raises ``Wrong`` when not.
+
+    An id that is taken stays taken, so that a teacher's exercise cannot silently replace one of the
+    course's: choose another id, or pass ``replace=True`` to replace it on purpose. Running the same
+    notebook cell again (the same function redefined) is fine.
+    """
 
     def register(fn):
+        if key in CHECKS and not replace:
+            old = CHECKS[key][1]
+            rerun = (old.__module__, old.__qualname__) == (fn.__module__, fn.__qualname__)
+            if not rerun or old.__module__ == "toylands.checks":
+                raise ValueError(
+                    f"exercise {key!r} is already registered ({CHECKS[key][0]!r}): choose another id, "
+                    "or pass replace=True to replace it on purpose"
+                )
         CHECKS[key] = (title, fn)
         return fn
 
@@ -57,19 +105,27 @@ def check(key: str, *answers) -> None:
         raise ExerciseError(f"exercise {key}: {message}")
 
 
-def evaluate(key: str, *answers) -> tuple[bool, str]:
-    """``(right?, feedback)`` for the answer(s) to exercise ``key``, without printing anything."""
-    from . import checks  # noqa: F401  (registers the lessons' checkers)
+def evaluate(key: str, *answers, seconds: float | None = None) -> tuple[bool, str]:
+    """``(right?, feedback)`` for the answer(s) to exercise ``key``, without printing anything.
 
+    The checker runs at most ``seconds`` (default ``TIME_LIMIT``, or ``TOYLANDS_CHECK_SECONDS``): a
+    student's function that never returns is stopped, and the feedback says so.
+    """
     if key not in CHECKS:
-        raise KeyError(f"no exercise {key!r}; known: {', '.join(sorted(CHECKS))}")
+        hint = " The course's exercises are registered by toylands.checks: from toylands.checks import check."
+        raise KeyError(f"no exercise {key!r}; known: {', '.join(sorted(CHECKS)) or 'none yet'}.{hint}")
     title, fn = CHECKS[key]
+    limit = float(os.environ.get("TOYLANDS_CHECK_SECONDS", TIME_LIMIT)) if seconds is None else seconds
     try:
         if any(a is Ellipsis for a in answers):
             raise Wrong("not answered yet: replace the `...` with your answer.")
-        message = fn(*answers)
+        with time_limit(limit):
+            message = fn(*answers)
     except Wrong as w:
         message, ok = str(w), False
+    except TimeUp:
+        message = f"the check was stopped after {limit:g} s: your answer never finished (is there a loop that never ends?)."
+        ok = False
     except Exception as e:  # the student's own code failed inside the check
         if _caused_by(e, NotImplementedError):
             message = "not answered yet: your function still raises NotImplementedError."
@@ -79,6 +135,31 @@ def evaluate(key: str, *answers) -> tuple[bool, str]:
     else:
         ok = True
     return ok, message
+
+
+class TimeUp(BaseException):
+    """Raised inside a check that ran out of time (a BaseException, so that a student's ``except Exception``
+    cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Stop the code inside after ``seconds`` with ``TimeUp`` (on the main thread of a Unix process; elsewhere no limit)."""
+    usable = seconds and seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _caused_by(e, kind) -> bool:
@@ -113,17 +194,22 @@ def same_word(value, allowed: set, what: str, hint: str):
 
 ### student versions
 
+_CODE_PATTERN = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*(?:\n|$)", re.S | re.M)
+#: What a student sees in a markdown or raw cell in place of the teacher's solution (nbgrader's words).
+ANSWER_HERE = "YOUR ANSWER HERE"
+
 
 def _stub(block: str, used: set | None = None) -> str:
     """What a student sees instead of a solution: the names the check needs, and functions to write.
 
     Only assignments to names in ``used`` (the names the rest of the cell uses) are kept, so the
-    stub does not give away the solution's intermediate steps.
+    stub does not give away the solution's intermediate steps. It is always a statement, so that a
+    stub inside an indented block (a loop, a function) still compiles.
     """
     try:
         tree = ast.parse(block)
     except SyntaxError:
-        return "# YOUR CODE HERE\n"
+        return "pass  # YOUR CODE HERE\n"
     lines, seen = [], set()
     for node in tree.body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -144,45 +230,106 @@ def _stub(block: str, used: set | None = None) -> str:
             head = f"def {node.name}({ast.unparse(node.args)}):"
             body = [f'    """{doc}"""'] if doc else []
             lines += [head, *body, "    # YOUR CODE HERE", "    raise NotImplementedError()"]
-    return "\n".join(lines or ["# YOUR CODE HERE"]) + "\n"
+    return "\n".join(lines or ["pass  # YOUR CODE HERE"]) + "\n"
 
 
-def student_source(source: str) -> str:
-    """A cell's source with every solution block replaced by its stub (indentation kept)."""
-    pattern = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*\n?", re.S | re.M)
+def student_source(source: str, cell_type: str = "code") -> str:
+    """A cell's source with every solution block replaced: by its stub in code (indentation kept), by
+    ``YOUR ANSWER HERE`` in markdown and raw cells."""
 
     def replace(m):
         indent, block = m.group(1), m.group(2)
+        if cell_type != "code":
+            return f"{indent}{ANSWER_HERE}\n"
         body = "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in block.splitlines())
         used = set(re.findall(r"[A-Za-z_]\w*", source[m.end() :]))
         return "".join(indent + line + "\n" for line in _stub(body, used).splitlines())
 
-    out = pattern.sub(replace, source)
+    out = _CODE_PATTERN.sub(replace, source)
     if BEGIN in out or END in out:
         raise ValueError("unbalanced ### BEGIN SOLUTION / ### END SOLUTION markers")
     return out
 
 
-def assign(src, out) -> list[Path]:
-    """Write the student version of every notebook in ``src`` to ``out`` (outputs cleared); copy other files."""
+def _compiles(source: str) -> str | None:
+    """None if the cell's Python compiles (IPython's % and ! lines set aside), else the error."""
+    python = "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    try:
+        ast.parse(python)
+    except SyntaxError as e:
+        return f"line {e.lineno}: {e.msg}"
+    return None
+
+
+def _read_notebook(path: Path) -> dict:
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise AssignError(f"{path}: not a readable notebook ({type(e).__name__}: {e})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        what = type(nb).__name__ if not isinstance(nb, dict) else "a JSON object without a list of 'cells'"
+        raise AssignError(f"{path}: not a Jupyter notebook (the file holds {what})")
+    return nb
+
+
+def student_notebook(nb: dict, name: str = "notebook") -> dict:
+    """The student version of a notebook (a dict, as read from JSON): solutions replaced, outputs cleared."""
+    nb = json.loads(json.dumps(nb))  # a deep copy
+    for k, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict) or "cell_type" not in cell:
+            raise AssignError(f"{name}: cell {k} is not a notebook cell")
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        try:
+            new = student_source(source, cell["cell_type"])
+        except ValueError as e:
+            raise AssignError(f"{name}: cell {k}: {e}") from None
+        if cell["cell_type"] == "code":
+            error = _compiles(new)
+            if error and not _compiles(source):
+                raise AssignError(f"{name}: cell {k}: the student version does not compile ({error})")
+            cell["outputs"], cell["execution_count"] = [], None
+        cell["source"] = new
+    return nb
+
+
+def _plan(src: Path, out: Path) -> dict[Path, bytes | Path]:
+    """Every file of the student folder: notebooks as their new bytes, other files as the path to copy."""
+    plan: dict[Path, bytes | Path] = {}
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts) or "__pycache__" in rel.parts or path.is_dir():
+            continue
+        if path.suffix == ".ipynb":
+            nb = student_notebook(_read_notebook(path), str(path))
+            plan[out / rel] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        else:
+            plan[out / rel] = path
+    return plan
+
+
+def assign(src, out, force: bool = False) -> list[Path]:
+    """Write the student version of every notebook under ``src`` to ``out`` (outputs cleared), and copy every other
+    file (``images/`` and such) beside them. Returns the notebooks written.
+
+    Refuses an ``out`` that is ``src`` or lies inside it (it would overwrite the teacher's solutions), and,
+    unless ``force``, files in ``out`` whose contents differ from what would be written (a student's edits).
+    Every notebook is read and converted before anything is written: a broken one stops it all.
+    """
     src, out = Path(src), Path(out)
     if not src.is_dir():
-        raise FileNotFoundError(f"{src} is not a folder of lessons")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(src.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        target = out / path.name
-        if path.suffix != ".ipynb":
-            shutil.copy(path, target)
-            continue
-        nb = json.loads(path.read_text())
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-                cell["source"] = student_source(source)
-                cell["outputs"], cell["execution_count"] = [], None
-        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-        written.append(target)
-    return written
+        raise AssignError(f"{src} is not a folder of lessons")
+    real_src, real_out = src.resolve(), out.resolve()
+    if real_out == real_src or real_src in real_out.parents:
+        raise AssignError(
+            f"the student folder {out} is {'the lessons folder itself' if real_out == real_src else 'inside the lessons folder'} "
+            f"({real_src}): writing there would overwrite the teacher's solutions. Choose a folder outside it."
+        )
+    plan = _plan(src, out)
+    if not any(p.suffix == ".ipynb" for p in plan):
+        raise AssignError(f"{src} holds no notebooks (.ipynb)")
+    try:
+        written = write_files(plan, force, "student files")
+    except OutputError as e:
+        raise AssignError(str(e)) from None
+    return [p for p in written if p.suffix == ".ipynb"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import optim
+from ._files import write_files
 from .analysis import stability_threshold
 from .landscape import LandscapeError
 from .run import race
@@ -25,8 +26,14 @@ def default_race(L, steps: int = 300) -> dict:
     return race({f"GD lr={lr:.2g}": optim.gd(lr), f"Adam lr={0.01 * size:.2g}": optim.adam(0.01 * size)}, L, steps=steps)
 
 
-def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300) -> Path:
-    """Write ``NAME.png`` for every landscape (2-D sections of higher-dimensional ones) and ``index.html``."""
+def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300, force: bool = False) -> Path:
+    """Write ``NAME.png`` for every landscape (2-D sections of higher-dimensional ones) and ``index.html``.
+
+    Every picture is drawn before anything is written; files in ``outdir`` with other contents are
+    not replaced unless ``force``.
+    """
+    import io
+
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -35,15 +42,16 @@ def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300) -> Path:
     from . import plot
 
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
     names = list(names) if names else [n for group in catalogue().values() for n in group]
     cards = {g: [] for g in GROUPS}
+    files: dict[Path, bytes] = {}
     for name in names:
         L = get(name)
-        shown = L if L.dim == 2 else L.section((0, 1) if name != "permutation_4d" else (0, 2))
-        panels = plot.descent(default_race(shown, steps), figsize=(11, 4.2))
-        panels.fig.savefig(out / f"{name}.png", dpi=dpi, bbox_inches="tight")
+        panels = plot.descent(default_race(L.as_2d(), steps), figsize=(11, 4.2))
+        buf = io.BytesIO()
+        panels.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
         plt.close(panels.fig)
+        files[out / f"{L.name}.png"] = buf.getvalue()
         cards[L.group].append(L)
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>toylands gallery</title><style>",
@@ -65,5 +73,6 @@ def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300) -> Path:
             )
     parts.append("</body></html>")
     index = out / "index.html"
-    index.write_text("\n".join(parts))
+    files[index] = "\n".join(parts).encode("utf-8")
+    write_files(files, force, "gallery files")
     return index
