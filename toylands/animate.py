@@ -24,11 +24,11 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from . import plot
+from ._files import write_files
 from .landscape import Landscape
+from .stage import Stage
 
 __all__ = ["Animation", "animate", "find_ffmpeg"]
 
@@ -62,8 +62,8 @@ class Animation:
         frames: int = 100,
         fps: int = 20,
         trail: int | None = None,
-        figsize=(5.6, 4.4),
-        dpi: int = 80,
+        figsize=(6.4, 5.0),
+        dpi: int = 100,
         fmt: str = "auto",
         title: str | None = None,
     ):
@@ -71,47 +71,38 @@ class Animation:
         self.landscape = plot._two_d(landscape or runs[0][1].landscape)
         for _, tr in runs:
             plot._check_traj(tr, self.landscape)
-        if not isinstance(frames, (int, np.integer)) or frames < 1:
+        if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
             raise plot.PlotError(f"frames must be a whole number >= 1; got {frames!r}")
+        if isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating)) or not 1 <= fps <= 120:
+            raise plot.PlotError(f"fps (frames per second) must be a number from 1 to 120; got {fps!r}")
+        if trail is not None and (isinstance(trail, bool) or not isinstance(trail, (int, np.integer)) or trail < 1):
+            raise plot.PlotError(f"trail must be a whole number of steps >= 1, or None for the whole path; got {trail!r}")
         if fmt not in ("auto", "mp4", "webp"):
             raise plot.PlotError(f"fmt must be 'auto', 'mp4' or 'webp'; got {fmt!r}")
-        self.runs, self.fps, self.trail, self.fmt = runs, int(fps), trail, fmt
+        self.runs, self.fps, self.trail, self.fmt = runs, fps, trail, fmt
         steps = max(tr.steps for _, tr in runs)
         self.steps_at = np.unique(np.linspace(0, steps, frames).round().astype(int))
         self._encoded = None
 
         # Even pixel sizes, as H.264 with yuv420p requires.
         w, h = (int(round(v * dpi)) // 2 * 2 for v in figsize)
-        self.figure = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, layout="tight")  # constrained clips with equal aspect
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.stage = Stage(figsize=(w / dpi, h / dpi), dpi=dpi, live=False, layout="tight")  # constrained clips equal axes
+        self.figure = self.stage.fig
         ax = self.ax = self.figure.add_subplot()
         plot.landscape_map(self.landscape, ax, colorbar=True, legend=False, title=title or self.landscape.name)
-        per_run = len(runs) == 1 and plot.run_labels(runs[0][1])
-        colors = plot.PATH_COLORS if len(runs) > 1 or per_run else [plot.PATH_COLORS[0]]
         self._moving = []  # (trajectory, run index, trail line, head marker)
-        for k, (name, tr) in enumerate(runs):
-            for b in range(tr.runs):
-                c = colors[(b if per_run else k) % len(colors)]
-                label = f"{name} {per_run[b]}" if per_run else (name if b == 0 else None)
-                ax.plot(*tr.positions[0, b], "o", mfc="none", mec=c, ms=7, mew=1.6, zorder=6)  # start, static
-                (line,) = ax.plot([], [], color=c, lw=1.8, zorder=3, label=label, animated=True)
-                (head,) = ax.plot([], [], "o", color=c, mec="black", ms=7, zorder=7, animated=True)
-                self._moving.append((tr, b, line, head))
-        if len(runs) > 1 or per_run:
-            ax.legend(loc="upper right", fontsize=7, framealpha=0.85)
-        self._counter = ax.text(
-            0.02,
-            0.97,
-            "",
-            transform=ax.transAxes,
-            va="top",
-            fontsize=9,
-            zorder=8,
-            animated=True,
-            bbox=dict(fc="white", ec="none", alpha=0.8, pad=2),
-        )
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        for st in plot.run_styles(traj):
+            tr, b, c = st.trajectory, st.run, st.color
+            ax.plot(*tr.positions[0, b], "o", mfc="none", mec=c, ms=8, mew=2, zorder=6)  # start, still
+            line = self.stage.animated(ax.plot([], [], color=c, ls=st.linestyle, lw=2, zorder=3, label=st.label,
+                                               path_effects=plot.halo(c))[0])  # fmt: skip
+            head = self.stage.animated(ax.plot([], [], "o", color=c, mec="black" if c != "#000000" else "white", ms=8,
+                                               zorder=7)[0])  # fmt: skip
+            self._moving.append((tr, b, line, head))
+        if any(st.label for st in plot.run_styles(traj)):
+            plot.legend_below(ax)
+        self._counter = self.stage.animated(ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=11, zorder=8,
+                                                    bbox=dict(fc="white", ec="none", alpha=0.8, pad=2)))  # fmt: skip
 
     @property
     def frames(self) -> int:
@@ -120,7 +111,7 @@ class Animation:
     @property
     def size(self) -> tuple[int, int]:
         """(width, height) in pixels."""
-        w, h = self.canvas.get_width_height()
+        w, h = self.figure.canvas.get_width_height()
         return w, h
 
     def render(self, k: int) -> np.ndarray:
@@ -128,22 +119,19 @@ class Animation:
         if not 0 <= k < self.frames:
             raise IndexError(f"frame {k} out of range: the animation has {self.frames} frames")
         step = int(self.steps_at[k])
-        self.canvas.restore_region(self._background)
         for tr, b, line, head in self._moving:
             stop = min(step, tr.steps)
-            gone = tr.diverged[b] and stop >= tr.diverged_at[b]
+            gone = tr.stopped[b] and stop >= tr.stopped_at[b]
             if gone:
-                stop = tr.diverged_at[b] - 1
+                stop = tr.stopped_at[b] - 1
             first = 0 if self.trail is None else max(0, stop - self.trail)
             P = tr.positions[first : stop + 1, b]
             line.set_data(P[:, 0], P[:, 1])
             head.set_data([P[-1, 0]], [P[-1, 1]])
-            head.set_marker("X" if gone else "o")
-            self.ax.draw_artist(line)
-            self.ax.draw_artist(head)
+            head.set_marker(("X" if tr.outcomes[b].kind == "diverged" else ">") if gone else "o")
         self._counter.set_text(f"step {step} / {self.steps_at[-1]}")
-        self.ax.draw_artist(self._counter)
-        return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
+        self.stage.update()
+        return self.stage.rgb()
 
     def __iter__(self):
         return (self.render(k) for k in range(self.frames))
@@ -162,18 +150,18 @@ class Animation:
         w, h = self.size
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "anim.mp4"
-            raw_in = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(self.fps), "-i", "-"]
+            raw_in = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", f"{self.fps:g}", "-i", "-"]
             h264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p"]
             h264 += ["-movflags", "+faststart"]  # playable while it loads
             cmd = [exe, "-y", "-loglevel", "error", *raw_in, *h264, str(out)]
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-            try:
-                for frame in self:
-                    proc.stdin.write(frame.tobytes())
-            finally:
-                proc.stdin.close()
-                err = proc.stderr.read().decode(errors="replace")
-                proc.wait()
+            with subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+                try:
+                    for frame in self:
+                        proc.stdin.write(frame.tobytes())
+                finally:
+                    proc.stdin.close()
+                    err = proc.stderr.read().decode(errors="replace")
+                    proc.wait()
             if proc.returncode != 0:
                 raise RuntimeError(f"ffmpeg failed ({proc.returncode}): {err.strip()}")
             return out.read_bytes()
@@ -206,8 +194,10 @@ class Animation:
         """Write the animation: ``.mp4`` or ``.webp`` (as encoded), ``.gif``, or ``.html`` (the inlined snippet)."""
         path = Path(path)
         ext = path.suffix.lower()
+        if not path.parent.is_dir():
+            raise plot.PlotError(f"cannot save to {path}: the folder {path.parent} does not exist")
         if ext == ".html":
-            path.write_text(self.to_html())
+            write_files({path: self.to_html().encode("utf-8")}, force=True)
         elif ext == ".gif":
             from PIL import Image
 
@@ -217,7 +207,7 @@ class Animation:
             data, mime = self.encode()
             if not mime.endswith(ext[1:]):
                 raise plot.PlotError(f"this animation was encoded as {mime}; save it as .{mime.split('/')[1]} or .gif")
-            path.write_bytes(data)
+            write_files({path: data}, force=True)
         else:
             raise plot.PlotError(f"save as .mp4, .webp, .gif or .html; got {path.name!r}")
         return path

@@ -8,8 +8,9 @@
     ['global', 'max', 'saddle']
 
 No function touches pyplot's global state except to make a figure when no ``ax`` is given.
-Colours: viridis for heights and the Okabe-Ito palette for paths and marks, both readable with
-colour-blindness.
+Colours: viridis for heights and colour-blind-safe palettes (Okabe & Ito; Tol) for paths and
+marks. Each optimizer has one colour, decided in one place (``color_of``) and used by every
+picture, animation and widget, so that a legend reads the same across the course.
 """
 
 from __future__ import annotations
@@ -19,14 +20,20 @@ from typing import NamedTuple
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import colors as mcolors
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
 
 from .landscape import Landscape
-from .run import Trajectory
+from .run import Trajectory, number
+from .zoo import get
 
 __all__ = [
     "PALETTE",
+    "OPTIMIZER_COLORS",
     "MARKS",
+    "color_of",
+    "RunStyle",
+    "run_styles",
     "course_style",
     "levels_for",
     "landscape_map",
@@ -52,7 +59,32 @@ __all__ = [
 
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = ["#E69F00", "#56B4E9", "#D55E00", "#009E73", "#CC79A7", "#0072B2", "#F0E442", "#000000"]
-PATH_COLORS = ["#FFFFFF", "#E69F00", "#56B4E9", "#D55E00", "#CC79A7", "#009E73", "#F0E442", "#0072B2"]
+
+#: One colour per optimizer name, across the whole course (Okabe & Ito first, then Paul Tol's muted set).
+OPTIMIZER_COLORS = {
+    "GD": "#000000",
+    "SGD": "#777777",
+    "Momentum": "#0072B2",
+    "Nesterov": "#56B4E9",
+    "AdaGrad": "#009E73",
+    "RMSprop": "#CC79A7",
+    "Adam": "#E69F00",
+    "AdamW": "#D55E00",
+    "AMSGrad": "#882255",
+    "Lion": "#DDCC77",
+    "Newton": "#332288",
+    "Saddle-free Newton": "#44AA99",
+    "NAdam": "#AA4499",
+    "RAdam": "#117733",
+    "Adamax": "#999933",
+    "Adadelta": "#88CCEE",
+    "Rprop": "#661100",
+    "L-BFGS": "#6699CC",
+    "gradient flow": "#FFFFFF",
+}
+#: Colours for runs of one optimizer that differ by a hyperparameter (ordered: small to large, say).
+VARIANT_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255"]
+LINESTYLES = ["-", "--", ":", "-."]
 
 #: How each kind of critical point is marked: (marker, face colour, size, legend label).
 MARKS = {
@@ -62,16 +94,27 @@ MARKS = {
     "max": ("^", "#D55E00", 10, "maximum"),
     "degenerate": ("D", "#CC79A7", 8, "degenerate"),
 }
+#: How declared sets of critical points are drawn, by kind: (colour, legend label).
+SET_STYLES = {
+    "min": ("#FFFFFF", "connected minima"),
+    "saddle": ("#E69F00", "line of saddles"),
+    "degenerate": ("#CC79A7", "degenerate critical points"),
+    "max": ("#D55E00", "connected maxima"),
+}
 
 
 class PlotError(ValueError):
     """A picture was asked for that cannot be drawn as asked."""
 
 
-def course_style(dpi: int = 80):
-    """Settings for notebooks, asked for explicitly (the lessons call it): figures at ``dpi`` so that an
-    11-inch figure fits a JupyterLab output area (880 px at 80 dpi), and no warning about many open figures."""
-    plt.rcParams.update({"figure.dpi": dpi, "figure.max_open_warning": 0})
+def course_style(dpi: int = 100):
+    """Settings for notebooks, asked for explicitly (the lessons call it): figures at ``dpi`` with text of at
+    least 10 pt, so that an 11-inch figure fills a JupyterLab output area, and no warning about many figures."""
+    plt.rcParams.update({
+        "figure.dpi": dpi, "figure.max_open_warning": 0, "font.size": 11, "axes.titlesize": 12,
+        "axes.labelsize": 11, "legend.fontsize": 10, "xtick.labelsize": 10, "ytick.labelsize": 10,
+        "legend.title_fontsize": 10,
+    })  # fmt: skip
 
 
 def _ax(ax, figsize=(6.0, 4.8), **kw):
@@ -82,16 +125,117 @@ def _ax(ax, figsize=(6.0, 4.8), **kw):
 
 
 def _two_d(landscape) -> Landscape:
-    if not isinstance(landscape, Landscape):
-        from .zoo import get
-
-        landscape = get(landscape)
+    landscape = get(landscape)
     if landscape.dim != 2:
         raise PlotError(
             f"{landscape.name!r} is {landscape.dim}-D and a map shows two coordinates: draw a 2-D slice, e.g. "
-            f"landscape.section(dims=(0, 1)), or slice_1d for a line through it"
+            f"landscape.as_2d() or landscape.section(dims=(0, 1)), or slice_1d for a line through it"
         )
     return landscape
+
+
+def _axis_labels(ax, L: Landscape):
+    ax.set(xlabel=f"${L.labels[0]}$", ylabel=f"${L.labels[1]}$")
+
+
+HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
+DARK_HALO = [patheffects.withStroke(linewidth=4.2, foreground="black", alpha=0.85)]
+
+
+def halo(color: str) -> list:
+    """A path effect that keeps a line visible on any map and in its legend: a white rim, black for white lines."""
+    return DARK_HALO if mcolors.to_hex(color).lower() in ("#ffffff", "#f0e442", "#ddcc77") else HALO
+
+
+def legend_below(ax, handles=None, labels=None, ncol: int | None = None):
+    """A legend under the axes, where it cannot cover a marker or a path."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    uniq = dict(zip(labels, handles, strict=True))
+    if not uniq:
+        return None
+    ncol = ncol or min(len(uniq), 3)
+    return ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=ncol,
+                     frameon=False, handlelength=2.2)  # fmt: skip
+
+
+### Colours and labels of runs: decided here, once
+
+
+def color_of(name: str) -> str | None:
+    """The colour of an optimizer by name (``"Adam"``, ``"RMSprop (centered)"``, ``"SGD (batch 8)"`` ...), or None."""
+    if name in OPTIMIZER_COLORS:
+        return OPTIMIZER_COLORS[name]
+    base = sorted((k for k in OPTIMIZER_COLORS if name.startswith(k + " ") or name.startswith(k + "(")), key=len)
+    return OPTIMIZER_COLORS[base[-1]] if base else None
+
+
+class RunStyle(NamedTuple):
+    """How one run of one trajectory is drawn: its colour, line style and legend label (None: no entry)."""
+
+    trajectory: Trajectory
+    run: int
+    color: str
+    linestyle: str
+    label: str | None
+
+
+def run_labels(tr: Trajectory) -> list[str] | None:
+    """``['lr=0.1', 'lr=0.2', ...]`` when the runs differ by hyperparameters (at most 8 runs), else None."""
+    varying = {k: np.ravel(v) for k, v in tr.hyper.items() if np.ndim(v) and np.size(v) == tr.runs and np.ptp(np.ravel(v)) > 0}
+    if not varying or tr.runs > 8:
+        return None
+    return [", ".join(f"{k}={number(v[b])}" for k, v in varying.items()) for b in range(tr.runs)]
+
+
+def run_styles(traj, colors=None) -> list[RunStyle]:
+    """The style of every run: the one place that decides colours and labels for plots, animations and widgets.
+
+    - Several trajectories (a race): one colour per optimizer name (``color_of``); two entries of the
+      same optimizer keep its colour and differ by line style. One legend entry per trajectory.
+    - One trajectory whose runs differ by a hyperparameter (a fan of learning rates): one colour per
+      run, labelled ``lr=0.1`` ...
+    - One trajectory from several starts: its optimizer's colour for every run, one legend entry.
+    """
+    runs = _runs(traj)
+    out = []
+    per_run = len(runs) == 1 and run_labels(runs[0][1])
+    seen: dict[str, int] = {}
+    for k, (name, tr) in enumerate(runs):
+        own = color_of(tr.name) or color_of(name or "")
+        if colors is not None:
+            color = colors[k % len(colors)]
+        else:
+            color = own or VARIANT_COLORS[k % len(VARIANT_COLORS)]
+        ls = LINESTYLES[seen.get(color, 0) % len(LINESTYLES)]
+        seen[color] = seen.get(color, 0) + 1
+        for b in range(tr.runs):
+            if per_run:
+                c = (colors or VARIANT_COLORS)[b % len(colors or VARIANT_COLORS)]
+                out.append(RunStyle(tr, b, c, "-", f"{name} {per_run[b]}".strip()))
+            else:
+                out.append(RunStyle(tr, b, color, ls, (name or tr.name or None) if b == 0 else None))
+    return out
+
+
+def _runs(traj) -> list[tuple[str, Trajectory]]:
+    if isinstance(traj, Trajectory):
+        return [(traj.name, traj)]
+    if isinstance(traj, dict):
+        return list(traj.items())
+    if isinstance(traj, (list, tuple)):
+        return [(t.name, t) for t in traj]
+    raise PlotError(f"expected a Trajectory, or a dict of them from tl.race; got {type(traj).__name__}")
+
+
+def _check_traj(traj: Trajectory, landscape: Landscape):
+    if traj.positions.size == 0 or traj.runs == 0:
+        raise PlotError("the trajectory is empty: it has no runs to draw")
+    if traj.positions.shape[-1] != landscape.dim:
+        raise PlotError(
+            f"the trajectory has {traj.positions.shape[-1]} coordinates but the map of {landscape.name!r} has "
+            f"{landscape.dim}: was it run on another landscape?"
+        )
 
 
 ### Landscape views
@@ -143,10 +287,11 @@ def landscape_map(
     bounds=None,
     title: str | bool = True,
 ) -> MapArtists:
-    """Filled contours with contour lines, critical points marked by kind and connected minima as curves.
+    """Filled contours with contour lines, critical points marked by kind and connected sets of them as curves.
 
     Levels are log-spaced above the minimum where the heights span decades (see ``levels_for``);
     the colour bar then shows the real heights at evenly spaced level steps, so it does not lie.
+    The axes are named after the landscape's coordinates; the legend sits under the map.
     """
     L = _two_d(landscape)
     ax = _ax(ax)
@@ -165,24 +310,25 @@ def landscape_map(
         cb.set_ticks(ticks, labels=["0" if abs(t) < tiny else f"{t:.3g}" for t in ticks])
     drawn_sets = []
     if sets:
-        for s in L.minimum_sets:
+        for s in L.critical_sets:
+            color, label = SET_STYLES[s.kind]
             pts = s.points(400)
-            (line,) = ax.plot(pts[:, 0], pts[:, 1], color="white", lw=2.2, ls="--", zorder=3, label="connected minima")
+            (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, lw=2.4, ls="--", zorder=3, label=label,
+                              path_effects=[patheffects.withStroke(linewidth=4, foreground="black", alpha=0.5)])  # fmt: skip
             drawn_sets.append(line)
     markers = {}
     if critical:
         markers = critical_markers(L, ax)
     for k, (label, x) in enumerate(L.marks):
-        (markers[label],) = ax.plot(*x, "P", ms=11, mfc=PALETTE[(k + 1) % len(PALETTE)], mec="black", zorder=6, label=label)
+        (markers[label],) = ax.plot(*x, "P", ms=12, mfc=PALETTE[(k + 1) % len(PALETTE)], mec="black", zorder=6, label=label)
     (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else L.bounds)
-    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$" if not L.params else "$x$", ylabel="$y$")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1))
+    _axis_labels(ax, L)
     ax.set_aspect("equal" if 0.5 < (y1 - y0) / (x1 - x0) < 2 else "auto")
     if title:
         ax.set_title(L.name if title is True else title)
     if legend and (markers or drawn_sets):
-        handles = [h for h in ax.get_legend_handles_labels()[0]]
-        uniq = {h.get_label(): h for h in handles}
-        ax.legend(uniq.values(), uniq.keys(), loc="best", fontsize=7, framealpha=0.85)
+        legend_below(ax)
     return MapArtists(filled, lines, cb, markers, drawn_sets, ax)
 
 
@@ -231,7 +377,8 @@ def surface(landscape, ax=None, *, n: int = 120, log: bool | None = None, cmap: 
     _, is_log = levels_for(Z, log=L.log_scale if log is None else log)
     H = np.log10(Z - np.nanmin(Z) + 1e-3 * (np.nanmax(Z) - np.nanmin(Z))) if is_log else Z
     surf = ax.plot_surface(X, Y, H, cmap=cmap, rstride=stride, cstride=stride, linewidth=0, antialiased=True)
-    ax.set(xlabel="$x$", ylabel="$y$", zlabel="log10(loss - min)" if is_log else "loss", title=L.name)
+    _axis_labels(ax, L)
+    ax.set(zlabel="log10(loss - min)" if is_log else "loss", title=L.name)
     return surf
 
 
@@ -240,7 +387,7 @@ def slice_1d(landscape, point=None, direction=None, ax=None, *, span: float | No
 
     ``point`` defaults to the global minimum, ``direction`` to the Hessian's sharpest direction there.
     """
-    L = landscape if isinstance(landscape, Landscape) else _two_d(landscape)
+    L = get(landscape)
     gm = L.global_minimum
     point = L.as_points(gm.x if point is None and gm else (L.starts[0] if point is None else point), "point")
     if direction is None:
@@ -296,47 +443,23 @@ def hessian_directions(landscape, x, ax=None, *, length: float | None = None):
         for s in (1, -1):
             out.append(
                 ax.annotate(
-                    "",
-                    x + s * d,
-                    x,
-                    arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls="-" if up else "--"),
-                    zorder=6,
-                )
+                    "", x + s * d, x, arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls="-" if up else "--"), zorder=6
+                )  # fmt: skip
             )
         out.append(
             ax.text(
                 *(x + 1.15 * d),
                 f"$\\lambda$={lam[k]:.3g}",
                 color=color,
-                fontsize=8,
+                fontsize=10,
                 zorder=6,
-                bbox=dict(fc="white", ec="none", alpha=0.7, pad=1),
-            )
+                bbox=dict(fc="white", ec="none", alpha=0.8, pad=1),
+            )  # fmt: skip
         )
     return out
 
 
 ### Runs
-
-
-def _runs(traj) -> list[tuple[str, Trajectory]]:
-    if isinstance(traj, Trajectory):
-        return [(traj.name, traj)]
-    if isinstance(traj, dict):
-        return list(traj.items())
-    if isinstance(traj, (list, tuple)):
-        return [(t.name, t) for t in traj]
-    raise PlotError(f"expected a Trajectory, or a dict of them from tl.race; got {type(traj).__name__}")
-
-
-def _check_traj(traj: Trajectory, landscape: Landscape):
-    if traj.positions.size == 0 or traj.runs == 0:
-        raise PlotError("the trajectory is empty: it has no runs to draw")
-    if traj.positions.shape[-1] != landscape.dim:
-        raise PlotError(
-            f"the trajectory has {traj.positions.shape[-1]} coordinates but the map of {landscape.name!r} has "
-            f"{landscape.dim}: was it run on another landscape?"
-        )
 
 
 class PathArtists(NamedTuple):
@@ -346,57 +469,55 @@ class PathArtists(NamedTuple):
     diverged: list
 
 
-def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float = 1.8, every: int = 1) -> PathArtists:
+def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float = 2.0, every: int = 1,
+          legend: bool = True) -> PathArtists:  # fmt: skip
     """Draw runs on a map: a line per run, an open circle at its start and a dot at its end.
 
-    A dict of trajectories (``tl.race``) gets one colour and one legend entry per optimizer.
-    A diverged run is drawn up to where it left, and marked there with a cross pointing on
-    in the direction it was going. Non-finite positions are never drawn.
+    Colours and labels come from ``run_styles`` (one colour per optimizer). A run that was stopped
+    is drawn up to where it left, and marked there with a cross, an arrow the way it was going and
+    its outcome (``diverged at step k`` or ``escaped at step k``). Non-finite positions are never drawn.
     """
     runs = _runs(traj)
     L = landscape or runs[0][1].landscape
     ax = _ax(ax)
-    per_run = len(runs) == 1 and run_labels(runs[0][1])
-    colors = colors or (PATH_COLORS if len(runs) > 1 or per_run else [PATH_COLORS[0]])
     out = PathArtists([], [], [], [])
-    for k, (name, tr) in enumerate(runs):
+    for _, tr in runs:
         _check_traj(tr, L)
-        for b in range(tr.runs):
-            color = colors[(b if per_run else k) % len(colors)]
-            P = tr.positions[::every, b]
-            stop = tr.diverged_at[b] if tr.diverged[b] else tr.steps + 1
-            P = P[: max(1, int(np.ceil(stop / every)))]
-            P = P[np.all(np.isfinite(P), axis=-1)]
-            lab = f"{name} {per_run[b]}" if per_run else ((label or name) if b == 0 else None)
-            (line,) = ax.plot(P[:, 0], P[:, 1], color=color, lw=lw, zorder=3, label=lab, solid_capstyle="round")
-            out.lines.append(line)
-            out.starts.extend(ax.plot(*P[0], "o", mfc="none", mec=color, ms=7, mew=1.8, zorder=6))
-            if tr.diverged[b]:
-                out.diverged.extend(_diverged_mark(ax, tr, b, color))
-            else:
-                out.ends.extend(ax.plot(*P[-1], "o", color=color, mec="black", ms=6, zorder=6))
-    if any(tr.diverged.any() for _, tr in runs):
-        ax.plot([], [], "x", color="black", ms=9, mew=2.5, label="diverged")
+    for st in run_styles(traj, colors):
+        tr, b = st.trajectory, st.run
+        P = tr.positions[::every, b]
+        stop = tr.stopped_at[b] if tr.stopped[b] else tr.steps + 1
+        P = P[: max(1, int(np.ceil(stop / every)))]
+        P = P[np.all(np.isfinite(P), axis=-1)]
+        lab = label if label is not None and st.label is not None else st.label
+        (line,) = ax.plot(P[:, 0], P[:, 1], color=st.color, ls=st.linestyle, lw=lw, zorder=3, label=lab,
+                          solid_capstyle="round", path_effects=halo(st.color))  # fmt: skip
+        out.lines.append(line)
+        out.starts.extend(ax.plot(*P[0], "o", mfc="none", mec=st.color, ms=8, mew=2, zorder=6))
+        if tr.stopped[b]:
+            out.diverged.extend(_stopped_mark(ax, tr, b, st.color))
+        else:
+            out.ends.extend(ax.plot(*P[-1], "o", color=st.color, mec="black" if st.color != "#000000" else "white",
+                                    ms=7, zorder=6))  # fmt: skip
+    kinds = {o.kind for _, tr in runs for o in tr.outcomes}
+    for kind in ("diverged", "escaped"):
+        if kind in kinds:
+            ax.plot([], [], "x" if kind == "diverged" else ">", color="black", ms=9, mew=2.5, label=kind)
+    if legend and ax.get_legend() is not None:
+        legend_below(ax)
     return out
 
 
-def run_labels(tr: Trajectory) -> list[str] | None:
-    """``['lr=0.1', 'lr=0.2', ...]`` when the runs differ by hyperparameters (at most 8 runs), else None."""
-    varying = {k: np.ravel(v) for k, v in tr.hyper.items() if np.ndim(v) and np.size(v) == tr.runs and np.ptp(np.ravel(v)) > 0}
-    if not varying or tr.runs > 8:
-        return None
-    return [", ".join(f"{k}={v[b]:.3g}" for k, v in varying.items()) for b in range(tr.runs)]
-
-
-def _diverged_mark(ax, tr, b, color):
-    k = int(tr.diverged_at[b])
+def _stopped_mark(ax, tr, b, color):
+    k = int(tr.stopped_at[b])
+    o = tr.outcomes[b]
     last = tr.positions[k - 1, b]
     prev = tr.positions[max(k - 2, 0), b]
     d = last - prev
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inside = np.clip(last, [x0, y0], [x1, y1])
-    marks = ax.plot(*inside, "x", color=color, mec="black", ms=11, mew=3, zorder=7)
-    if np.linalg.norm(d) > 0:  # an arrow inside the box, pointing the way the run left
+    marks = ax.plot(*inside, "x" if o.kind == "diverged" else ">", color=color, mec="black", ms=11, mew=3, zorder=7)
+    if np.linalg.norm(d) > 0 and np.all(np.isfinite(d)):  # an arrow inside the box, pointing the way the run left
         tail = inside - 0.1 * max(x1 - x0, y1 - y0) * d / np.linalg.norm(d)
         marks.append(
             ax.annotate("", inside, tail, arrowprops=dict(arrowstyle="-|>", color=color, lw=2, mutation_scale=14), zorder=7)
@@ -405,45 +526,53 @@ def _diverged_mark(ax, tr, b, color):
     toward = np.sign(centre - inside)  # put the words on the side of the mark that faces the middle
     marks.append(
         ax.annotate(
-            f"diverged at step {k}",
+            f"{o.kind} at step {k}",
             inside,
             xytext=(10 * toward[0], 10 * toward[1]),
             textcoords="offset points",
-            fontsize=7,
+            fontsize=10,
             color="black",
             ha="left" if toward[0] >= 0 else "right",
             va="bottom" if toward[1] >= 0 else "top",
-            bbox=dict(fc="white", ec="none", alpha=0.75, pad=1),
+            bbox=dict(fc="white", ec="none", alpha=0.8, pad=1),
             zorder=8,
         )
     )
     return marks
 
 
-def loss_curves(traj, ax=None, *, log: bool | None = None, gap: bool = True, colors=None, key: str = "values"):
+def fit_log_axis(ax, values, floor_ratio: float = 1e-16, axis: str = "y"):
+    """Fit a log axis to the positive finite ``values``: from just below the smallest to just above the largest."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return
+    hi = float(v.max())
+    lo = max(float(v.min()), floor_ratio * hi)  # below that it is rounding noise
+    pad = (hi / lo) ** 0.04 if hi > lo else 2.0
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(lo / pad, hi * pad)
+
+
+def loss_curves(traj, ax=None, *, log: bool | None = None, gap: bool = True, colors=None, key: str = "values",
+                legend: bool = True):  # fmt: skip
     """Loss against step for every run (one colour per optimizer); log scale where it helps.
 
     With ``gap``, plots ``loss - min`` when the landscape declares its lowest value, so that
-    convergence shows as a straight line on the log axis.
+    convergence shows as a straight line on the log axis. The axis is fitted to the data.
     """
     runs = _runs(traj)
     ax = _ax(ax, figsize=(5.0, 3.2))
-    colors = colors or PALETTE
     target = runs[0][1].landscape.min_value if (gap and key == "values") else None
     drawn = []
-    per_run = len(runs) == 1 and run_labels(runs[0][1])
-    for k, (name, tr) in enumerate(runs):
-        V = getattr(tr, key)
-        if target is not None:
-            V = V - target
-        for b in range(tr.runs):
-            v = V[:, b].copy()
-            if tr.diverged[b]:
-                v[tr.diverged_at[b] :] = np.nan
-            color = colors[(b if per_run else k) % len(colors)]
-            lab = per_run[b] if per_run else (name if b == 0 else None)
-            (line,) = ax.plot(np.arange(len(v)), v, color=color, lw=1.4, label=lab)
-            drawn.append(line)
+    for st in run_styles(traj, colors):
+        tr, b = st.trajectory, st.run
+        V = getattr(tr, key)[:, b]
+        v = (V - target if target is not None else V).copy()
+        if tr.stopped[b]:
+            v[tr.stopped_at[b] :] = np.nan
+        color = st.color if st.color != "#FFFFFF" else "#000000"
+        (line,) = ax.plot(np.arange(len(v)), v, color=color, ls=st.linestyle, lw=1.6, label=st.label)
+        drawn.append(line)
     vals = np.concatenate([line.get_ydata() for line in drawn])
     vals = vals[np.isfinite(vals)]
     if log is None:  # log when the positive values span more than two decades (zeros then drop out)
@@ -451,18 +580,18 @@ def loss_curves(traj, ax=None, *, log: bool | None = None, gap: bool = True, col
         log = vals.size > 0 and vals.min() >= 0 and pos.size > 0 and pos.max() > 100 * np.percentile(pos, 5)
     if log:
         ax.set_yscale("log")
-        top = max(vals.max(), 1e-300)
-        ax.set_ylim(bottom=max(ax.get_ylim()[0], 1e-16 * top))  # below that it is rounding noise
+        fit_log_axis(ax, vals)
     what = "gradient norm" if key == "grad_norms" else ("loss - min" if target is not None else "loss")
-    ax.set(xlabel="step", ylabel=what)
-    if (len(runs) > 1 and runs[0][0]) or per_run:
-        ax.legend(fontsize=7)
+    ax.set(xlabel="step", ylabel=what, xlim=(0, max(tr.steps for _, tr in runs)))
+    if legend and any(line.get_label() and not line.get_label().startswith("_") for line in drawn):
+        if len(drawn) > 1:
+            ax.legend(loc="best")
     return drawn
 
 
-def grad_norm_curves(traj, ax=None, *, log: bool | None = None, colors=None):
+def grad_norm_curves(traj, ax=None, *, log: bool | None = None, colors=None, legend: bool = True):
     """Gradient norm against step for every run."""
-    return loss_curves(traj, ax, log=log, gap=False, colors=colors, key="grad_norms")
+    return loss_curves(traj, ax, log=log, gap=False, colors=colors, key="grad_norms", legend=legend)
 
 
 class Panels(NamedTuple):
@@ -473,23 +602,23 @@ class Panels(NamedTuple):
     grad: list
 
 
-def descent(traj, *, landscape=None, log: bool | None = None, figsize=(10, 3.9), title: str | None = None) -> Panels:
-    """The map with the paths, and loss and gradient-norm panels beside it: one figure, one call."""
+def descent(traj, *, landscape=None, log: bool | None = None, figsize=(11, 4.6), title: str | None = None,
+            colors=None) -> Panels:  # fmt: skip
+    """The map with the paths, and loss and gradient-norm panels beside it: one figure, one call.
+
+    One legend, under the map, names every run for all three panels (they share colours).
+    """
     runs = _runs(traj)
     L = _two_d(landscape or runs[0][1].landscape)
     fig = plt.figure(figsize=figsize, layout="constrained")
-    grid = fig.add_gridspec(2, 2, width_ratios=[1.35, 1])
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.3, 1])
     ax_map = fig.add_subplot(grid[:, 0])
     m = landscape_map(L, ax_map, legend=False, title=title or L.name)
-    colors = PATH_COLORS if len(runs) > 1 or (len(runs) == 1 and run_labels(runs[0][1])) else [PATH_COLORS[0]]
-    p = paths(traj, ax_map, landscape=L, colors=colors)
-    handles, labels = ax_map.get_legend_handles_labels()
-    uniq = dict(zip(labels, handles, strict=True))
-    ax_map.legend(uniq.values(), uniq.keys(), loc="best", fontsize=7, framealpha=0.85)
-    curve_colors = [c if c != "#FFFFFF" else "#000000" for c in colors]
+    p = paths(traj, ax_map, landscape=L, colors=colors, legend=False)
+    legend_below(ax_map)
     ax_l, ax_g = fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
-    lo = loss_curves(traj, ax_l, log=log, colors=curve_colors)
-    gr = grad_norm_curves(traj, ax_g, colors=curve_colors)
+    lo = loss_curves(traj, ax_l, log=log, colors=colors, legend=False)
+    gr = grad_norm_curves(traj, ax_g, colors=colors, legend=False)
     ax_l.set_xlabel("")
     return Panels(fig, m, p, lo, gr)
 
@@ -504,8 +633,11 @@ def race(results: dict, **kw) -> Panels:
 ### Analyses
 
 
-def sweep(s, ax=None, *, color=PALETTE[5]):
-    """Final loss against learning rate (log axis), the ``2 / lambda_max`` line and the diverged band."""
+def sweep(s, ax=None, *, color=PALETTE[5], thresholds: dict | None = None):
+    """Final loss against learning rate (log axis), the ``2 / lambda_max`` line and the diverged band.
+
+    ``thresholds`` adds more vertical lines, ``{label: learning rate}`` (e.g. ``2 / lambda_max`` along the way).
+    """
     ax = _ax(ax, figsize=(5.5, 3.5))
     ok = ~s.diverged
     target = s.trajectory.landscape.min_value or 0.0
@@ -514,20 +646,30 @@ def sweep(s, ax=None, *, color=PALETTE[5]):
     ax.set_xscale("log")
     if np.nanmin(loss, initial=np.inf) > 0:
         ax.set_yscale("log")
+        fit_log_axis(ax, loss)
     band = None
     if s.diverged.any():
         lo = s.lr[s.diverged].min()
         band = ax.axvspan(lo, s.lr.max() * 1.5, color=PALETTE[2], alpha=0.15, lw=0, label="diverged")
     thr = None
     if np.isfinite(s.threshold):
-        thr = ax.axvline(s.threshold, color="black", ls="--", lw=1.2, label=r"$2/\lambda_{max}$" + f" = {s.threshold:.3g}")
+        thr = ax.axvline(s.threshold, color="black", ls="--", lw=1.2, label=r"$2/\lambda_{max}$ at the minimum" +
+                         f" = {s.threshold:.3g}")  # fmt: skip
+    for k, (label, x) in enumerate((thresholds or {}).items()):
+        ax.axvline(x, color=VARIANT_COLORS[(k + 1) % len(VARIANT_COLORS)], ls=LINESTYLES[(k + 2) % 4], lw=1.4,
+                   label=f"{label} = {x:.3g}")  # fmt: skip
     ax.set(xlabel="learning rate", ylabel="final loss - min", xlim=(s.lr.min() / 1.2, s.lr.max() * 1.2))
-    ax.legend(fontsize=7)
+    ax.legend(loc="best")
     return line, band, thr
 
 
-def phase_diagram(lrs, momenta, final_loss, diverged=None, ax=None, *, cmap: str = "viridis"):
-    """A learning rate x momentum map of the final loss (log colour), diverged cells in grey."""
+def phase_diagram(lrs, momenta, final_loss, diverged=None, ax=None, *, cmap: str = "viridis", curvature: float | None = None):
+    """A learning rate x momentum map of the final loss (log colour), diverged cells in grey.
+
+    With ``curvature`` (``lambda_max`` of a quadratic, and its ``lambda_min`` through the tuple
+    ``(lambda_min, lambda_max)``) it draws the heavy ball's stability edge ``lr = 2 (1 + beta) / lambda_max``
+    and, given both, Polyak's optimal pair as a star.
+    """
     lrs, momenta = np.asarray(lrs, float), np.asarray(momenta, float)
     F = np.asarray(final_loss, float).reshape(len(lrs), len(momenta))
     bad = np.zeros_like(F, bool) if diverged is None else np.asarray(diverged).reshape(F.shape)
@@ -540,6 +682,20 @@ def phase_diagram(lrs, momenta, final_loss, diverged=None, ax=None, *, cmap: str
     ax.set_xscale("log")
     cb = ax.figure.colorbar(mesh, ax=ax)
     cb.set_label("log10 final loss (grey: diverged)")
+    if curvature is not None:
+        lam_min, lam_max = (None, float(curvature)) if np.ndim(curvature) == 0 else map(float, curvature)
+        beta = np.linspace(momenta.min(), momenta.max(), 200)
+        ax.plot(2 * (1 + beta) / lam_max, beta, color="white", lw=2.2, ls="--", path_effects=DARK_HALO,
+                label=r"stability edge $\eta = 2(1 + \beta)/\lambda_{max}$")  # fmt: skip
+        if lam_min is not None:
+            k = lam_max / lam_min
+            b_opt = ((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2
+            lr_opt = 4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2
+            ax.plot(lr_opt, b_opt, "*", ms=18, mfc="#F0E442", mec="black",
+                    label=f"Polyak's optimum ({number(lr_opt)}, {number(b_opt)})")  # fmt: skip
+        ax.set_xlim(lrs.min() / 1.1, lrs.max() * 1.1)
+        ax.set_ylim(momenta.min(), momenta.max())
+        legend_below(ax, ncol=1)
     ax.set(xlabel="learning rate", ylabel="momentum")
     return mesh
 
@@ -554,36 +710,31 @@ def _edges(v, log=False):
 
 
 def basins_map(b, ax=None, *, colors=None, markers: bool = True):
-    """Colour each start of a grid by the declared minimum it ended in (grey: elsewhere; black: diverged)."""
+    """Colour each start of a grid by the declared minimum it ended in (grey: elsewhere; black: diverged;
+    white: escaped)."""
     ax = _ax(ax)
     k = len(b.minima)
     colors = colors or [PALETTE[i % len(PALETTE)] for i in range(k)]
-    cmap = mcolors.ListedColormap(["#000000", "#BBBBBB", *colors])
-    mesh = ax.pcolormesh(b.X, b.Y, b.label + 2, cmap=cmap, vmin=-0.5, vmax=k + 1.5, shading="nearest", zorder=0)
+    cmap = mcolors.ListedColormap(["#FFFFFF", "#000000", "#BBBBBB", *colors])
+    mesh = ax.pcolormesh(b.X, b.Y, b.label + 3, cmap=cmap, vmin=-0.5, vmax=k + 2.5, shading="nearest", zorder=0)
     if markers:
         for i, c in enumerate(b.minima):
-            ax.plot(
-                *c.x,
-                "*" if c.is_global else "o",
-                ms=14 if c.is_global else 9,
-                mfc=colors[i],
-                mec="black",
-                mew=1.2,
-                zorder=5,
-            )
-    handles = [Line2D([], [], ls="none", marker="s", ms=9, mfc=colors[i], mec="none", label=f"min {i}") for i in range(k)]
+            ax.plot(*c.x, "*" if c.is_global else "o", ms=15 if c.is_global else 10, mfc=colors[i], mec="white", mew=1.6,
+                    zorder=5, path_effects=[patheffects.withStroke(linewidth=3.5, foreground="black")])  # fmt: skip
+    handles = [Line2D([], [], ls="none", marker="s", ms=10, mfc=colors[i], mec="none", label=f"min {i}") for i in range(k)]
     present = set(np.unique(b.label))
-    if -1 in present:
-        handles.append(Line2D([], [], ls="none", marker="s", ms=9, mfc="#BBBBBB", mec="none", label="elsewhere"))
-    if -2 in present:
-        handles.append(Line2D([], [], ls="none", marker="s", ms=9, mfc="#000000", mec="none", label="diverged"))
-    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.85)
-    ax.set(xlabel="$x$", ylabel="$y$", title=f"basins of attraction: {b.trajectory.name} on {b.trajectory.landscape.name}")
+    for code, color, label in ((-1, "#BBBBBB", "elsewhere"), (-2, "#000000", "diverged"), (-3, "#FFFFFF", "escaped")):
+        if code in present:
+            handles.append(Line2D([], [], ls="none", marker="s", ms=10, mfc=color, mec="black", label=label))
+    L = b.trajectory.landscape
+    legend_below(ax, handles, [h.get_label() for h in handles], ncol=min(len(handles), 4))
+    _axis_labels(ax, L)
+    ax.set(title=f"basins of attraction: {b.trajectory.name} on {L.name}")
     ax.set_aspect("equal")
     return mesh
 
 
-def escape(e, ax=None, *, color=PALETTE[5], theory=None, steps: int | None = None):
+def escape(e, ax=None, *, color=PALETTE[5], theory=None, steps: int | None = None, label: str = "median over seeds"):
     """Steps to escape a saddle against the noise level: median and quartiles over the seeds that escaped.
 
     Noise levels at which no run escaped are marked with an upward triangle at the top (at ``steps``,
@@ -595,17 +746,17 @@ def escape(e, ax=None, *, color=PALETTE[5], theory=None, steps: int | None = Non
     med, q1, q3 = (np.full(len(e.noise), np.nan) for _ in range(3))
     med[some] = np.nanmedian(S[some], axis=1)
     q1[some], q3[some] = np.nanpercentile(S[some], [25, 75], axis=1)
-    (line,) = ax.plot(e.noise, med, "o-", color=color, label="median over seeds")
-    band = ax.fill_between(e.noise, q1, q3, color=color, alpha=0.25, lw=0, label="quartiles")
+    (line,) = ax.plot(e.noise, med, "o-", color=color, label=label)
+    band = ax.fill_between(e.noise, q1, q3, color=color, alpha=0.25, lw=0)
     if not some.all():
         top = steps or np.nanmax(np.where(e.escaped, e.steps, 0), initial=1)
         ax.plot(e.noise[~some], np.full((~some).sum(), top), "^", color=color, mec="black", ms=9,
                 label=f"no escape in {top:g} steps" if steps else "no escape")  # fmt: skip
     if theory is not None:
-        ax.plot(e.noise, theory, "k--", lw=1, label="theory")
+        ax.plot(e.noise, theory, "k--", lw=1.2, label="theory")
     ax.set_xscale("log")
-    ax.set(xlabel="noise level", ylabel=f"steps to move {e.radius:g} away")
-    ax.legend(fontsize=7)
+    ax.set(xlabel="noise level", ylabel=f"steps to move {number(e.radius)} away")
+    ax.legend(loc="best")
     return line, band
 
 
@@ -629,27 +780,38 @@ def curvature_map(landscape, ax=None, *, n: int = 150, cmap: str = "RdBu"):
     cb.set_ticks(ticks, labels=[f"{np.sign(t) * 1e-3 * m * np.expm1(abs(t)):.2g}" for t in ticks])
     cb.set_label(r"smallest Hessian eigenvalue $\lambda_{min}$")
     critical_markers(L, ax)
-    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$", ylabel="$y$", title=f"{L.name}: where it curves down (red)")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), title=f"{L.name}: where it curves down (red)")
+    _axis_labels(ax, L)
     return mesh
 
 
 ### Networks
 
 
-def curves(paths: dict, ax=None, *, what: str = "loss", colors=None, barriers: bool = True):
+def curves(paths: dict, ax=None, *, what: str = "loss", colors=None, barriers: bool = True, fit: bool = True):
     """Loss (or ``test_loss``, ``accuracy``, ``test_accuracy``) along paths between two parameter vectors, e.g.
-    ``{"straight line": nets.interpolate(...), "Bezier curve": nets.curve_along(...)}``, with each barrier."""
+    ``{"straight line": nets.interpolate(...), "Bezier curve": nets.curve_along(...)}``, with each barrier.
+
+    With ``fit`` the y axis is fitted to the curves drawn, so that a small rise is not flattened.
+    """
     ax = _ax(ax, figsize=(5.5, 3.4))
-    colors = colors or PALETTE
+    colors = colors or VARIANT_COLORS
     drawn = []
     for k, (name, c) in enumerate(paths.items()):
         label = f"{name} (barrier {c.barrier:.3g})" if what == "loss" and barriers else name
-        (line,) = ax.plot(c.t, getattr(c, what), color=colors[k % len(colors)], lw=2, label=label)
+        (line,) = ax.plot(c.t, getattr(c, what), color=colors[k % len(colors)], ls=LINESTYLES[k % 4], lw=2, label=label)
         drawn.append(line)
     for t in (0, 1):
         ax.axvline(t, color="grey", lw=0.8, ls=":")
+    if fit:
+        v = np.concatenate([np.asarray(line.get_ydata(), float) for line in drawn])
+        v = v[np.isfinite(v)]
+        if v.size:
+            lo, hi = v.min(), v.max()
+            pad = 0.08 * (hi - lo) if hi > lo else 0.05 * abs(hi) + 1e-12
+            ax.set_ylim(lo - pad, hi + pad)
     ax.set(xlabel="t (0 and 1: the two ends)", ylabel=what.replace("_", " "))
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(loc="best")
     return drawn
 
 
@@ -665,11 +827,15 @@ def spectrum(s, ax=None, *, color=PALETTE[5], log: bool = True):
     return line
 
 
-def sharpness(steps, values, lr: float, ax=None, *, color=PALETTE[2]):
-    """Sharpness (top Hessian eigenvalue) during training, against the edge of stability ``2 / lr``."""
+def sharpness(steps, values, lr: float, ax=None, *, color=PALETTE[2], label: str | None = None):
+    """Sharpness (top Hessian eigenvalue) during training, against its edge of stability ``2 / lr``, both in ``color``.
+
+    Drawn for several learning rates on one axes, each run and its own edge share a colour and a legend name.
+    """
     ax = _ax(ax, figsize=(5.5, 3.4))
-    (line,) = ax.plot(steps, values, "o-", color=color, ms=3, lw=1.5, label="sharpness $\\lambda_{max}$")
-    ref = ax.axhline(2 / lr, color="black", ls="--", lw=1.2, label=f"2 / lr = {2 / lr:.3g}")
-    ax.set(xlabel="step", ylabel="top Hessian eigenvalue")
-    ax.legend(fontsize=8)
+    name = label or f"lr = {number(lr)}"
+    (line,) = ax.plot(steps, values, "o-", color=color, ms=3, lw=1.6, label=f"{name}: sharpness")
+    ref = ax.axhline(2 / lr, color=color, ls="--", lw=1.4, label=f"{name}: 2 / lr = {number(2 / lr)}")
+    ax.set(xlabel="step", ylabel=r"sharpness $\lambda_{max}$")
+    ax.legend(loc="best")
     return line, ref

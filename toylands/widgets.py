@@ -1,35 +1,34 @@
-"""Sliders and dropdowns that redraw descents at once: ``Explorer``, ``Race``, ``LRLab`` and ``LandscapeViewer``.
+"""Sliders and dropdowns that redraw descents at once: ``Explorer``, ``LRLab``, ``Race``, ``LandscapeViewer`` and ``Picker``.
 
 Each widget is one line in a notebook (``tl.widgets.Explorer("rosenbrock")``) and can be driven from
-code: ``w.controls`` holds its ipywidgets, ``w.set(lr=0.01)`` changes them, ``w.state`` and
-``w.readout`` say what is shown, ``w.trajectory`` is the run drawn.
+code: ``w.controls`` holds its ipywidgets, ``w.set(lr=0.01)`` changes them (refusing values they
+cannot take), ``w.state`` and ``w.readout`` say what is shown, ``w.trajectory`` is the run drawn.
 
 Why dragging is instant: what a slider can reach is computed ahead as one batched run (every
 learning rate of the slider at once), so moving the slider only picks a precomputed path; the map
-is drawn once and each update redraws only the moving artists (blitting). Bursts of events are
-coalesced: a fast drag never queues stale redraws. With ``%matplotlib widget`` (ipympl) the figure
-is a live canvas you can click to set the start; without ipympl the same widget shows images.
+is drawn once and each update redraws only the moving artists (``toylands.stage``, the blitting
+engine animations use too). Bursts of events are coalesced: a fast drag never queues stale redraws.
+With ``%matplotlib widget`` (ipympl) the figure is a live canvas you can click to set the start;
+without ipympl the same widget shows images.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import time
+from collections.abc import Callable
 
 import ipywidgets as W
-import matplotlib
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from . import optim, plot
 from .analysis import hessian_eig, stability_threshold
 from .landscape import Landscape, LandscapeError
-from .run import Trajectory, run
-from .zoo import catalogue, get, landscapes
+from .run import Trajectory, number, run
+from .stage import Stage, ipympl_active
+from .zoo import catalogue, get, landscapes, param_ranges
 
-__all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "ipympl_active"]
+__all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "ipympl_active", "LR_VALUES", "nice_values"]
 
 #: Which hyperparameter sliders each optimizer shows, beyond the learning rate.
 OPTIMIZER_KNOBS = {
@@ -54,119 +53,40 @@ KNOBS = {  # name: (default, min, max, step)
     "weight_decay": (0.01, 0.0, 0.5, 0.01),
     "damping": (0.001, 0.0, 2.0, 0.001),
 }
-#: Slider ranges for landscape parameters: (min, max, log scale?).
-PARAM_RANGES = {
-    "kappa": (1.0, 1000.0, True),
-    "angle": (0.0, 180.0, False),
-    "a": (0.25, 3.0, False),
-    "b": (1.0, 300.0, True),
-    "n": (2, 8, False),
-    "steepness": (0.5, 100.0, True),
-    "width": (0.1, 2.0, False),
-    "height": (1.0, 50.0, True),
-    "amplitude": (0.0, 20.0, False),
-    "ratio": (1.5, 300.0, True),
-    "radius": (0.5, 2.0, False),
-}
-LR_EXP = (-4.0, 1.0, 0.05)  # the learning-rate slider: 10^-4 .. 10, 101 values
+
+
+def nice_values(lo: float, hi: float, mantissas=(1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8)) -> np.ndarray:
+    """Numbers a person would type, from ``lo`` to ``hi``: 0.001, 0.0012, 0.0015, ... (a log scale of round numbers)."""
+    out = [float(f"{m * 10.0**e:.6g}") for e in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+           for m in mantissas]  # fmt: skip
+    return np.array([v for v in out if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)])
+
+
+#: The learning-rate slider's values: 1e-4 .. 10 in round numbers, 13 a decade.
+LR_VALUES = nice_values(1e-4, 10.0)
 PATH = "#FFFFFF"
 
 
-def ipympl_active() -> bool:
-    """Whether matplotlib draws through ipympl (``%matplotlib widget``): the live, clickable canvas."""
-    return "ipympl" in matplotlib.get_backend() or matplotlib.get_backend() == "widget"
-
-
-def _lr_values():
-    lo, hi, step = LR_EXP
-    return 10 ** np.round(np.arange(lo, hi + step / 2, step), 10)
-
-
 def _options():
-    """Dropdown entries for the catalogue, grouped: ('bowls - bowl', 'bowl') ..."""
+    """Dropdown entries for the catalogue, grouped: ('bowls: bowl', 'bowl') ..."""
     return [(f"{g}: {n}", n) for g, names in catalogue().items() for n in names]
 
 
 def _as_2d(name_or_landscape, params=None) -> Landscape:
     L = name_or_landscape if isinstance(name_or_landscape, Landscape) else get(name_or_landscape, **(params or {}))
-    return L if L.dim == 2 else L.section((0, 1) if "permutation" not in L.name else (0, 2))
+    return L.as_2d()
 
 
-class Stage:
-    """A figure whose background is drawn once and whose moving artists are blitted.
+def _lr_slider(value, description="lr", **kw):
+    """A slider over ``LR_VALUES`` showing the numbers themselves; ``value`` is snapped to the nearest one."""
+    options = [(number(v), float(v)) for v in LR_VALUES]
+    return W.SelectionSlider(options=options, value=_snap(value), description=description, continuous_update=True,
+                             layout=W.Layout(width="460px"), **kw)  # fmt: skip
 
-    Shows as the ipympl canvas when that is active (``live``), else as a PNG ``ipywidgets.Image``.
-    """
 
-    def __init__(self, figsize=(10.0, 4.2), dpi: int = 80, live: bool | None = None):
-        self.live = ipympl_active() if live is None else live
-        if self.live:
-            import matplotlib.pyplot as plt
-
-            with plt.ioff():
-                self.fig = plt.figure(figsize=figsize, dpi=dpi)
-            self.fig.canvas.header_visible = False
-            self.fig.canvas.toolbar_visible = False
-            self.view = self.fig.canvas
-        else:
-            self.fig = Figure(figsize=figsize, dpi=dpi)
-            FigureCanvasAgg(self.fig)
-            self.view = W.Image(format="png")
-        self.moving: list = []
-        self._bg = None
-        self.frames = 0  # how many updates were shown (for tests and benchmarks)
-        # Every full draw (ours, or one the ipympl front end asks for) keeps the background and
-        # puts the moving artists back on top: matplotlib's blitting recipe.
-        self.fig.canvas.mpl_connect("draw_event", self._on_draw)
-
-    def animated(self, artist):
-        artist.set_animated(True)
-        self.moving.append(artist)
-        return artist
-
-    def _on_draw(self, event):
-        self._bg = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        self._draw_moving()
-
-    def _draw_moving(self):
-        for a in self.moving:
-            if a.get_visible():
-                a.axes.draw_artist(a)
-
-    def draw_background(self):
-        """Redraw everything. Live, the front end asks for the draw once it is ready: drawing into an
-        ipympl canvas before its front end is connected leaves it a broken image (ipympl 0.10)."""
-        self._bg = None
-        if self.live:
-            self.fig.canvas.draw_idle()
-        else:
-            self.fig.canvas.draw()
-            self.view.value = self.png()
-        self.frames += 1
-
-    def blit(self):
-        """Show the moving artists' new state over the kept background."""
-        if self._bg is None:
-            return self.draw_background()
-        canvas = self.fig.canvas
-        canvas.restore_region(self._bg)
-        self._draw_moving()
-        if self.live:
-            canvas.blit(self.fig.bbox)
-        else:
-            self.view.value = self.png()
-        self.frames += 1
-
-    def png(self) -> bytes:
-        from PIL import Image
-
-        buf = io.BytesIO()
-        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-    def rgb(self) -> np.ndarray:
-        """What is shown now, as an RGB array."""
-        return np.asarray(self.fig.canvas.buffer_rgba())[..., :3].copy()
+def _snap(value) -> float:
+    """The slider value nearest to ``value`` (on a log scale)."""
+    return float(LR_VALUES[int(np.argmin(np.abs(np.log(LR_VALUES) - np.log(float(value)))))])
 
 
 class Coalescer:
@@ -200,17 +120,23 @@ class Coalescer:
 
 
 class _Widget:
-    """What every widget shares: controls by name, ``set``, ``state`` and display."""
+    """What every widget shares: controls by name, ``set`` (which refuses values a control cannot take), ``state``, display."""
 
     controls: dict
     box: W.Widget
 
     def set(self, **values):
-        """Set controls by name, e.g. ``set(lr=0.01, optimizer="Adam")``."""
-        for k, v in values.items():
+        """Set controls by name, e.g. ``set(lr=0.01, optimizer="Adam")``.
+
+        Numbers outside a slider's range are clipped to it (as the slider's own text box does);
+        a learning rate is snapped to the nearest value the slider offers; a value a control cannot
+        take at all (NaN, a word for a number, an unknown option) raises ``ValueError``.
+        """
+        for k in values:
             if k not in self.controls:
                 raise KeyError(f"no control {k!r}; controls: {', '.join(self.controls)}")
-            self.controls[k].value = v
+        for k, v in values.items():
+            self.controls[k].value = _valid(k, self.controls[k], v)
         return self
 
     @property
@@ -223,17 +149,56 @@ class _Widget:
         display(self.box)
 
 
+def _is_lr(name: str) -> bool:
+    return name == "lr" or name.startswith("lr ")
+
+
+def _valid(name, control, value):
+    """``value`` as ``control`` can hold it, or a ValueError that says what is allowed."""
+    if isinstance(control, (W.Dropdown, W.ToggleButtons, W.SelectionSlider)) and not _is_lr(name):
+        allowed = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        if not any(value is a or (type(value) is type(a) and value == a) for a in allowed):
+            raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number; got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if _is_lr(name):
+        return _valid_lr(name, value)
+    if isinstance(control, (W.IntSlider, W.BoundedIntText, W.IntText)):
+        if value != int(value):
+            raise ValueError(f"{name} must be a whole number; got {value!r}")
+        value = int(value)
+    lo, hi = getattr(control, "min", None), getattr(control, "max", None)
+    if isinstance(control, W.FloatLogSlider):  # its min and max are exponents
+        lo, hi = control.base**lo, control.base**hi
+    if lo is not None and hi is not None:
+        value = min(max(value, lo), hi)
+    return value
+
+
+def _valid_lr(name, value) -> float:
+    """A learning rate snapped to the slider's nearest value, or a ValueError for one that is not a positive number."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number; got {value!r}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive learning rate; got {value!r}")
+    return _snap(value)
+
+
 def _knob(name):
     default, lo, hi, step = KNOBS[name]
     return W.FloatSlider(value=default, min=lo, max=hi, step=step, description=name, readout_format=".4g",
                          continuous_update=True, layout=W.Layout(width="300px"))  # fmt: skip
 
 
-def _param_slider(name, value):
-    lo, hi, log = PARAM_RANGES.get(name, (value / 4 if value else 0.0, value * 4 if value else 1.0, False))
-    if isinstance(value, int) or name == "n":
+def _param_slider(landscape_name, name, value):
+    spec = param_ranges(landscape_name)[name]
+    lo, hi = spec.slider_range
+    if spec.integer:
         return W.IntSlider(value=int(value), min=int(lo), max=int(hi), description=name, continuous_update=False)
-    if log:
+    if spec.log:
         return W.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi), step=0.02, description=name,
                                 continuous_update=False)  # fmt: skip
     return W.FloatSlider(value=value, min=lo, max=hi, step=(hi - lo) / 200, description=name, continuous_update=False)
@@ -246,15 +211,23 @@ def _make_optimizer(name, lr, knobs):
     return optim.OPTIMIZERS[name](lr, **kw)
 
 
+def _fit_log_limits(values, start_loss) -> tuple[float, float]:
+    """Log limits in whole decades for loss curves that start at ``start_loss``: from the lowest value reached (at most
+    12 decades down) to a little above the start (whole decades, so that small changes keep the background)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    top = float(start_loss) if np.isfinite(start_loss) and start_loss > 0 else (float(v.max()) if v.size else 1.0)
+    low = max(float(v.min()) if v.size else top * 1e-6, top * 1e-12)
+    return 10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(top * 3))
+
+
 class Explorer(_Widget):
     """Pick a landscape and an optimizer; drag the learning rate, the momentum, the start; see the path at once.
 
-    The readout gives the final loss, when it converged or diverged, and the curvature
-    ``lambda_max`` and ``2 / lambda_max`` where the run starts and ends, which says why a learning
-    rate blows up.
+    The readout says how the run ended (converged, resting at a saddle, still moving, escaped,
+    diverged), and gives the curvature ``lambda_max`` and ``2 / lambda_max`` where the run starts and
+    ends, which says why a learning rate blows up. The ``show step`` slider scrubs through the run.
     """
-
-    panel = "loss"
 
     def __init__(self, landscape="rosenbrock", optimizer: str = "GD", lr: float = 1e-3, steps: int = 500,
                  start=None, noise: float = 0.0, seed: int = 0, live: bool | None = None, **knobs):  # fmt: skip
@@ -263,22 +236,23 @@ class Explorer(_Widget):
         name = landscape.name if isinstance(landscape, Landscape) else landscape
         self._custom = landscape if isinstance(landscape, Landscape) else None
         self.landscape = _as_2d(landscape)
-        self.lrs = _lr_values()
+        self.lrs = LR_VALUES
         c = self.controls = {}
         options = _options()
         if self._custom is None and name in dict((v, k) for k, v in options):
-            c["landscape"] = W.Dropdown(options=options, value=get(name).name, description="landscape")
+            c["landscape"] = W.Dropdown(options=options, value=get(name).name, description="landscape",
+                                        layout=W.Layout(width="360px"))  # fmt: skip
         c["optimizer"] = W.Dropdown(options=list(optim.OPTIMIZERS), value=optimizer, description="optimizer")
-        lo, hi, step = LR_EXP
-        c["lr"] = W.FloatLogSlider(value=lr, base=10, min=lo, max=hi, step=step, description="lr", readout_format=".3g",
-                                   continuous_update=True, layout=W.Layout(width="420px"))  # fmt: skip
+        c["lr"] = _lr_slider(_valid_lr("lr", lr))
         for k in KNOBS:
             c[k] = _knob(k)
             if k in knobs:
-                c[k].value = knobs.pop(k)
+                c[k].value = _valid(k, c[k], knobs.pop(k))
         if knobs:
             raise TypeError(f"unknown settings {', '.join(knobs)}; allowed: {', '.join(KNOBS)}")
         c["steps"] = W.IntSlider(value=steps, min=10, max=3000, step=10, description="steps", continuous_update=False)
+        c["step"] = W.IntSlider(value=steps, min=0, max=steps, description="show step", continuous_update=True,
+                                layout=W.Layout(width="460px"))  # fmt: skip
         c["noise"] = W.FloatSlider(value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
         c["seed"] = W.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", layout=W.Layout(width="180px"))
         c["x"] = W.FloatSlider(description="start x", continuous_update=True, readout_format=".3g")
@@ -286,9 +260,10 @@ class Explorer(_Widget):
         self._params_box = W.VBox()
         self.readout = ""
         self._readout = W.HTML()
-        self.stage = Stage(live=live)
+        self.stage = Stage(figsize=(11.0, 4.4), live=live)
         self._recompute = Coalescer(self._compute_and_show)
         self._redraw = Coalescer(self._show)
+        self._holding = 0
         self._set_start_sliders(start)
         self._build_figure()
         self._fan = None
@@ -296,7 +271,8 @@ class Explorer(_Widget):
 
         for k in ("optimizer", "steps", "noise", "seed", "x", "y", *KNOBS):
             c[k].observe(lambda ch: self._recompute(), names="value")
-        c["lr"].observe(self._lr_changed, names="value")
+        c["lr"].observe(lambda ch: self._redraw(), names="value")
+        c["step"].observe(lambda ch: self._redraw(), names="value")
         c["optimizer"].observe(lambda ch: self._show_knobs(), names="value")
         if "landscape" in c:
             c["landscape"].observe(lambda ch: self._change_landscape(), names="value")
@@ -308,7 +284,7 @@ class Explorer(_Widget):
         top = [c[k] for k in ("landscape", "optimizer") if k in c]
         self.box = W.VBox([
             W.HBox(top), W.HBox([c["lr"], c["steps"]]), self._knob_box, W.HBox([c["x"], c["y"]]),
-            W.HBox([c["noise"], c["seed"]]), self._params_box, self.stage.view, self._readout,
+            W.HBox([c["noise"], c["seed"]]), self._params_box, self.stage.view, c["step"], self._readout,
         ])  # fmt: skip
 
     # ------------------------------------------------------------------ building
@@ -329,7 +305,7 @@ class Explorer(_Widget):
 
         class Hold:
             def __enter__(self):
-                widget._holding = getattr(widget, "_holding", 0) + 1
+                widget._holding += 1
 
             def __exit__(self, *exc):
                 widget._holding -= 1
@@ -338,34 +314,34 @@ class Explorer(_Widget):
 
     def _build_figure(self):
         st = self.stage
-        fig = st.fig
-        fig.clear()
-        st.moving = []
-        st._bg = None
-        ax_map, ax_side = fig.subplots(1, 2, width_ratios=[1.25, 1])
+        st.fig.clear()
+        st.reset()
+        ax_map, ax_side = st.fig.subplots(1, 2, width_ratios=[1.25, 1])
         self.ax_map, self.ax_side = ax_map, ax_side
         plot.landscape_map(self.landscape, ax_map, legend=False, title=self.landscape.name)
-        self._path = st.animated(ax_map.plot([], [], color=PATH, lw=2, zorder=4)[0])
-        self._start = st.animated(ax_map.plot([], [], "o", mfc="none", mec=PATH, ms=9, mew=2, zorder=6)[0])
-        self._end = st.animated(ax_map.plot([], [], "o", color=PATH, mec="black", ms=8, zorder=7)[0])
-        self._gone = st.animated(ax_map.plot([], [], "X", color="#D55E00", mec="black", ms=13, zorder=8)[0])
-        self._gone_text = st.animated(ax_map.text(0.5, 0.04, "", transform=ax_map.transAxes, ha="center", fontsize=11,
+        self._path = st.animated(ax_map.plot([], [], color=PATH, lw=2.2, zorder=4, path_effects=plot.halo(PATH))[0])
+        self._start = st.animated(ax_map.plot([], [], "o", mfc="none", mec=PATH, ms=10, mew=2, zorder=6)[0])
+        self._end = st.animated(ax_map.plot([], [], "o", color=PATH, mec="black", ms=9, zorder=7)[0])
+        self._gone = st.animated(ax_map.plot([], [], "X", color="#D55E00", mec="black", ms=14, zorder=8)[0])
+        self._gone_text = st.animated(ax_map.text(0.5, 0.04, "", transform=ax_map.transAxes, ha="center", fontsize=12,
                                                   color="#D55E00", weight="bold", zorder=9,
-                                                  bbox=dict(fc="white", ec="#D55E00", alpha=0.9)))  # fmt: skip
+                                                  bbox=dict(fc="white", ec="#D55E00", alpha=1.0)))  # fmt: skip
         self._build_side(ax_side)
-        fig.set_layout_engine("tight")
+        st.fig.set_layout_engine("tight")
 
     def _build_side(self, ax):
         ax.set(xlabel="step", ylabel="loss - min" if self.landscape.min_value is not None else "loss")
-        self._curve = self.stage.animated(ax.plot([], [], color="#0072B2", lw=1.8)[0])
-        self._curve_gone = self.stage.animated(ax.axvline(0, color="#D55E00", ls="--", lw=1.2))
+        self._curve = self.stage.animated(ax.plot([], [], color="#0072B2", lw=2)[0])
+        self._curve_gone = self.stage.animated(ax.axvline(0, color="#D55E00", ls="--", lw=1.4))
+        self._now = self.stage.animated(ax.plot([], [], "o", color="#0072B2", mec="black", ms=7)[0])
 
     def _rebuild_params(self):
         # a user's own landscape has no factory, so no parameters to slide
-        params = dict(get(self.controls["landscape"].value).params) if "landscape" in self.controls else {}
+        name = self.controls["landscape"].value if "landscape" in self.controls else None
+        params = dict(get(name).params) if name else {}
         sliders = []
         for k, v in params.items():
-            s = _param_slider(k, v)
+            s = _param_slider(name, k, v)
             s.observe(lambda ch: self._change_landscape(keep_params=True), names="value")
             sliders.append(s)
         self._param_sliders = {s.description: s for s in sliders}
@@ -395,13 +371,6 @@ class Explorer(_Widget):
                 self.controls["x"].value = float(event.xdata)
             self.controls["y"].value = float(event.ydata)
 
-    def _lr_changed(self, change):
-        nearest = float(self.lrs[self.index])
-        if abs(change["new"] - nearest) > 1e-9 * nearest:  # a typed value: snap to the precomputed one
-            self.controls["lr"].value = nearest
-            return
-        self._redraw()
-
     # ------------------------------------------------------------------ computing
     @property
     def start(self) -> np.ndarray:
@@ -411,37 +380,60 @@ class Explorer(_Widget):
         return {k: self.controls[k].value for k in KNOBS}
 
     def _compute_and_show(self):
-        if getattr(self, "_holding", 0):
+        if self._holding:
             return
         c = self.controls
+        steps = int(c["steps"].value)
         opt = _make_optimizer(c["optimizer"].value, self.lrs, self._knobs())
-        self._fan = run(opt, self.landscape, self.start, int(c["steps"].value), noise=c["noise"].value,
+        self._fan = run(opt, self.landscape, self.start, steps, noise=c["noise"].value,
                         seed=int(c["seed"].value), common_noise=True)  # fmt: skip
+        with self._hold():
+            c["step"].max = steps
+            c["step"].value = steps
         self._fan_changed()
         self._show()
 
     def _fan_changed(self):
+        """Fit the loss axis to the runs the slider can reach (whole decades), without the blow-ups of diverged runs."""
         fan = self._fan
         target = self.landscape.min_value
         with np.errstate(all="ignore"):
             V = fan.values - (target or 0.0)
-        ok = np.isfinite(V) & ~(np.arange(fan.steps + 1)[:, None] >= np.where(fan.diverged, fan.diverged_at, fan.steps + 1))
-        pos = V[ok & (V > 0)]
+        settled = ~fan.stopped & np.isfinite(V[-1]) & (np.abs(V[-1]) <= np.abs(V[0]) * 10 + 1e-300)
         ax = self.ax_side
-        if target is not None and pos.size:
-            top = float(np.nanmax(np.where(V[0] > 0, V[0], np.nan), initial=pos.max()))  # the starting loss
-            # whole decades, so that small changes of the start do not force a full redraw
-            lo, hi = 10 ** np.floor(np.log10(max(float(pos.min()), 1e-16 * top))), 10 ** np.ceil(np.log10(top * 2))
+        if target is not None and np.all(V[0] > 0):
+            lo, hi = _fit_log_limits(V[:, settled], float(V[0, 0]))
             scale = "log"
         else:
-            good = V[ok]
+            good = V[:, settled][np.isfinite(V[:, settled])]
             lo, hi = (float(good.min()), float(good.max())) if good.size else (0.0, 1.0)
             lo, hi, scale = lo - 0.05 * (hi - lo or 1.0), hi + 0.05 * (hi - lo or 1.0), "linear"
         if (ax.get_yscale(), ax.get_ylim(), ax.get_xlim()) != (scale, (lo, hi), (0, fan.steps)):
             ax.set_yscale(scale)
             ax.set_ylim(lo, hi)
             ax.set_xlim(0, fan.steps)
-            self.stage._bg = None  # the axes changed: the background must be drawn again
+            self.stage.invalidate()
+
+    @property
+    def fan(self) -> Trajectory:
+        """The precomputed run of every learning rate the slider offers (one batched run)."""
+        return self._fan
+
+    @property
+    def shown(self) -> dict:
+        """What the picture shows now: the path drawn on the map, the label over it, the loss curve drawn."""
+        return {
+            "path": np.column_stack(self._path.get_data()),
+            "label": self._gone_text.get_text() if self._gone_text.get_visible() else "",
+            "curve": np.column_stack(self._curve.get_data()) if hasattr(self, "_curve") else None,
+            "loss_axis": self.ax_side.get_ylim(),
+        }
+
+    @property
+    def counts(self) -> dict:
+        """How often the widget recomputed its fan, redrew, and showed a picture (for tests and benchmarks)."""
+        return {"recomputes": self._recompute.calls, "redraws": self._redraw.calls, "frames": self.stage.frames,
+                "pending": self._recompute.pending or self._redraw.pending}  # fmt: skip
 
     @property
     def index(self) -> int:
@@ -454,55 +446,63 @@ class Explorer(_Widget):
         return self._fan[self.index]
 
     def _show(self):
-        if self._fan is None or getattr(self, "_holding", 0):
+        if self._fan is None or self._holding:
             return
         tr = self.trajectory
         P = tr.positions[:, 0]
-        gone = bool(tr.diverged[0])
-        stop = int(tr.diverged_at[0]) if gone else tr.steps + 1
-        self._path.set_data(P[:stop, 0], P[:stop, 1])
+        gone = bool(tr.stopped[0])
+        stop = int(tr.stopped_at[0]) if gone else tr.steps + 1
+        upto = min(int(self.controls["step"].value) + 1, stop)
+        self._path.set_data(P[:upto, 0], P[:upto, 1])
         self._start.set_data([P[0, 0]], [P[0, 1]])
-        self._end.set_data([P[stop - 1, 0]], [P[stop - 1, 1]])
-        self._end.set_visible(not gone)
+        self._end.set_data([P[upto - 1, 0]], [P[upto - 1, 1]])
+        shown_gone = gone and upto == stop
+        self._end.set_visible(not shown_gone)
         self._gone.set_data([P[stop - 1, 0]], [P[stop - 1, 1]])
-        self._gone.set_visible(gone)
-        self._gone_text.set_text(f"diverged at step {stop}" if gone else "")
-        self._gone_text.set_visible(gone)
-        self._update_side(tr, stop, gone)
+        self._gone.set_visible(shown_gone)
+        self._gone.set_marker("X" if tr.outcomes[0].kind == "diverged" else ">")
+        self._gone_text.set_text(f"{tr.outcomes[0].kind} at step {stop}" if shown_gone else "")
+        self._gone_text.set_visible(shown_gone)
+        self._update_side(tr, upto, stop, gone)
         self.readout = self._describe(tr)
         self._readout.value = self.readout
-        self.stage.blit()
+        self.stage.update()
 
-    def _update_side(self, tr, stop, gone):
-        v = tr.values[:stop, 0] - (self.landscape.min_value or 0.0)
-        self._curve.set_data(np.arange(stop), v)
+    def _update_side(self, tr, upto, stop, gone):
+        v = tr.values[:upto, 0] - (self.landscape.min_value or 0.0)
+        self._curve.set_data(np.arange(upto), v)
+        self._now.set_data([upto - 1], [v[-1]])
         self._curve_gone.set_xdata([stop - 1, stop - 1])
-        self._curve_gone.set_visible(gone)
+        self._curve_gone.set_visible(gone and upto == stop)
 
     def _describe(self, tr: Trajectory) -> str:
         lr = self.lrs[self.index]
-        lines = [f"<b>{tr.name}</b>, lr = {lr:.3g}, {tr.steps} steps"]
-        if tr.diverged[0]:
-            lines.append(f"<span style='color:#D55E00'><b>diverged at step {tr.diverged_at[0]}</b></span>")
-        else:
+        o = tr.outcomes[0]
+        color = {"diverged": "#D55E00", "escaped": "#0072B2"}.get(o.kind, "black")
+        lines = [f"<b>{tr.name}</b>, lr = {number(lr)}, {tr.steps} steps: <span style='color:{color}'><b>{o.words}</b></span>"]
+        if not tr.stopped[0]:
             conv = tr.steps_to(1e-6)[0]
-            lines.append(
-                f"final loss {tr.final_values[0]:.4g}" + (f", converged at step {conv}" if conv >= 0 else ", not converged")
-            )
-            end = tr.endings[0]
-            if end.startswith("min"):
-                lines.append(f"ended in {end}")
+            reached = f", within 1e-6 of the minimum from step {conv} on" if conv >= 0 else ""
+            lines.append(f"final loss {number(tr.final_values[0])}{reached}")
+        k = int(self.controls["step"].value)
+        if k < tr.steps:
+            shown = min(k, int(tr.stopped_at[0]) - 1 if tr.stopped[0] else k)
+            lines.append(f"showing step {shown}: loss {number(tr.values[shown, 0])}")
         lam_s = float(hessian_eig(self.landscape, tr.positions[0, 0])[0][-1])
         lam_e = float(hessian_eig(self.landscape, tr.positions[-1, 0])[0][-1])
-        thr = lambda lam: f"{2 / lam:.3g}" if lam > 0 else "none (curves down)"  # noqa: E731
+        thr = lambda lam: number(2 / lam) if lam > 0 else "none (curves down)"  # noqa: E731
         lines.append(f"&lambda;<sub>max</sub> at the start {lam_s:.3g} (2/&lambda;<sub>max</sub> = {thr(lam_s)}), "
                      f"at the end {lam_e:.3g} (2/&lambda;<sub>max</sub> = {thr(lam_e)})")  # fmt: skip
         try:
             t = stability_threshold(self.landscape)
             side = "above" if lr > t else "below"
-            lines.append(f"lr is {side} 2/&lambda;<sub>max</sub> = {t:.3g} at the global minimum")
+            lines.append(f"lr is {side} 2/&lambda;<sub>max</sub> = {number(t)} at the global minimum")
         except LandscapeError:
             pass
+        if self.controls["optimizer"].value == "SGD":
+            noise = self.controls["noise"].value
+            lines.append(f"SGD here is gradient descent on a noisy gradient: the noise slider sets it (now {number(noise)}"
+                         + (": plain gradient descent)" if noise == 0 else ")"))  # fmt: skip
         return "<br>".join(lines)
 
 
@@ -515,7 +515,7 @@ class LRLab(Explorer):
 
     def _build_side(self, ax):
         ax.set(xscale="log", xlabel="learning rate", ylabel="final loss - min")
-        self._sweep_line = ax.plot([], [], "o-", color="#0072B2", ms=3, lw=1.2)[0]
+        self._sweep_line = ax.plot([], [], "o-", color="#0072B2", ms=3, lw=1.4)[0]
         self._marker = self.stage.animated(ax.axvline(1.0, color="#D55E00", lw=2))
         self._dot = self.stage.animated(ax.plot([], [], "o", color="#D55E00", ms=9, mec="black")[0])
         self._band = None
@@ -524,7 +524,7 @@ class LRLab(Explorer):
     def _fan_changed(self):
         fan, ax = self._fan, self.ax_side
         v = fan.values
-        self.diverged = fan.diverged | ~(v[-1] <= v[0])
+        self.diverged = fan.stopped | ~(v[-1] <= v[0])
         target = self.landscape.min_value or 0.0
         loss = np.where(self.diverged, np.nan, v[-1] - target)
         self._sweep_line.set_data(self.lrs, loss)
@@ -537,18 +537,33 @@ class LRLab(Explorer):
         try:
             t = stability_threshold(self.landscape)
             if np.isfinite(t):
-                self._thr = ax.axvline(t, color="black", ls="--", lw=1.2)
-                ax.set_title(rf"$2/\lambda_{{max}}$ = {t:.3g} (dashed); diverged: shaded", fontsize=9)
+                self._thr = ax.axvline(t, color="black", ls="--", lw=1.4)
+                ax.set_title(rf"$2/\lambda_{{max}}$ = {number(t)} (dashed); diverged: shaded", fontsize=11)
         except LandscapeError:
-            ax.set_title("diverged: shaded", fontsize=9)
+            ax.set_title("diverged: shaded", fontsize=11)
         good = loss[np.isfinite(loss) & (loss > 0)]
         ax.set_xlim(self.lrs.min(), self.lrs.max())
         if good.size:
             ax.set_yscale("log")
-            ax.set_ylim(max(good.min(), 1e-16 * good.max()) / 2, good.max() * 2)
-        self.stage._bg = None
+            plot.fit_log_axis(ax, good, floor_ratio=1e-16)
+        self.stage.invalidate()
 
-    def _update_side(self, tr, stop, gone):
+    @property
+    def threshold(self) -> float:
+        """``2 / lambda_max`` at the global minimum, drawn dashed (NaN where none is declared)."""
+        try:
+            return float(stability_threshold(self.landscape))
+        except LandscapeError:
+            return float("nan")
+
+    @property
+    def shown(self) -> dict:
+        out = super().shown
+        out["marker"] = float(self._marker.get_xdata()[0])
+        out["threshold_line"] = float(self._thr.get_xdata()[0]) if self._thr is not None else None
+        return out
+
+    def _update_side(self, tr, upto, stop, gone):
         lr = self.lrs[self.index]
         self._marker.set_xdata([lr, lr])
         y = self._sweep_line.get_ydata()[self.index]
@@ -560,29 +575,23 @@ class Race(_Widget):
 
     def __init__(self, landscape="rosenbrock", optimizers=None, start=None, steps: int = 500,
                  noise: float = 0.0, seed: int = 0, live: bool | None = None):  # fmt: skip
-        optimizers = optimizers or {"GD": 1e-3, "Momentum": 1e-3, "Adam": 0.05}
+        if optimizers is None:
+            optimizers = {"GD": 1e-3, "Momentum": 1e-3, "Adam": 0.05}
         if not isinstance(optimizers, dict):
             optimizers = {name: 0.01 for name in optimizers}
+        if not optimizers:
+            raise LandscapeError(f"Race needs at least one optimizer, e.g. {{'GD': 0.001, 'Adam': 0.05}}; "
+                                 f"choose from {', '.join(optim.OPTIMIZERS)}")  # fmt: skip
         for name in optimizers:
             if name not in optim.OPTIMIZERS:
                 raise LandscapeError(f"unknown optimizer {name!r}; choose from {', '.join(optim.OPTIMIZERS)}")
         self.landscape = _as_2d(landscape)
         self.names = list(optimizers)
         c = self.controls = {}
-        lo, hi, step = LR_EXP
         for name, lr in optimizers.items():
-            c[f"lr {name}"] = W.FloatLogSlider(
-                value=lr,
-                base=10,
-                min=lo,
-                max=hi,
-                step=step,
-                description=f"lr {name}",
-                readout_format=".3g",
-                continuous_update=False,
-                style={"description_width": "110px"},
-                layout=W.Layout(width="420px"),
-            )
+            c[f"lr {name}"] = _lr_slider(_valid_lr(f"lr {name}", lr), description=f"lr {name}",
+                                         style={"description_width": "130px"})  # fmt: skip
+            c[f"lr {name}"].continuous_update = False
         c["steps"] = W.IntSlider(value=steps, min=10, max=3000, step=10, description="steps", continuous_update=False)
         c["noise"] = W.FloatSlider(value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
         c["step"] = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True)
@@ -590,7 +599,7 @@ class Race(_Widget):
         W.jslink((c["play"], "value"), (c["step"], "value"))
         self.start = self.landscape.as_points(self.landscape.starts[0] if start is None else start, "start")
         self.seed = seed
-        self.stage = Stage(live=live)
+        self.stage = Stage(figsize=(11.0, 4.6), live=live)
         self._build_figure()
         self._recompute = Coalescer(self._compute_and_show)
         self._redraw = Coalescer(self._show)
@@ -608,17 +617,18 @@ class Race(_Widget):
         ax_map, ax_loss = st.fig.subplots(1, 2, width_ratios=[1.25, 1])
         self.ax_map, self.ax_loss = ax_map, ax_loss
         plot.landscape_map(self.landscape, ax_map, legend=False, title=self.landscape.name)
-        ax_map.plot(*self.start, "o", mfc="none", mec="white", ms=9, mew=2, zorder=6)
+        ax_map.plot(*self.start, "o", mfc="none", mec="white", ms=10, mew=2, zorder=6)
         self._lines, self._heads, self._curves = {}, {}, {}
-        for k, name in enumerate(self.names):
-            color = plot.PATH_COLORS[k % len(plot.PATH_COLORS)]
+        dummy = {n: Trajectory(np.zeros((1, 1, 2)), self.landscape, n) for n in self.names}
+        for st_ in plot.run_styles(dummy):
+            name, color = st_.label, st_.color
             curve_color = color if color != "#FFFFFF" else "#000000"
-            self._lines[name] = st.animated(ax_map.plot([], [], color=color, lw=2, zorder=4, label=name)[0])
-            self._heads[name] = st.animated(ax_map.plot([], [], "o", color=color, mec="black", ms=8, zorder=7)[0])
-            self._curves[name] = ax_loss.plot([], [], color=curve_color, lw=1.5, label=name)[0]
-        self._now = st.animated(ax_loss.axvline(0, color="#D55E00", lw=1.5))
-        ax_map.legend(handles=list(self._lines.values()), loc="upper right", fontsize=7)
-        ax_loss.legend(fontsize=7)
+            self._lines[name] = st.animated(ax_map.plot([], [], color=color, ls=st_.linestyle, lw=2.2, zorder=4, label=name,
+                                                        path_effects=plot.halo(color))[0])  # fmt: skip
+            self._heads[name] = st.animated(ax_map.plot([], [], "o", color=color, mec="black", ms=9, zorder=7)[0])
+            self._curves[name] = ax_loss.plot([], [], color=curve_color, ls=st_.linestyle, lw=1.8, label=name)[0]
+        self._now = st.animated(ax_loss.axvline(0, color="#D55E00", lw=1.6))
+        plot.legend_below(ax_map, list(self._lines.values()), list(self._lines), ncol=min(4, len(self._lines)))
         ax_loss.set(xlabel="step", ylabel="loss - min" if self.landscape.min_value is not None else "loss")
         st.fig.set_layout_engine("tight")
 
@@ -632,7 +642,7 @@ class Race(_Widget):
         target = self.landscape.min_value or 0.0
         allv = []
         for n, tr in self.results.items():
-            stop = int(tr.diverged_at[0]) if tr.diverged[0] else steps + 1
+            stop = int(tr.stopped_at[0]) if tr.stopped[0] else steps + 1
             v = tr.values[:stop, 0] - target
             self._curves[n].set_data(np.arange(stop), v)
             allv.append(v[np.isfinite(v)])
@@ -641,36 +651,36 @@ class Race(_Widget):
         ax.set_xlim(0, steps)
         if self.landscape.min_value is not None and (v > 0).any():
             ax.set_yscale("log")
-            pos = v[v > 0]
-            ax.set_ylim(max(pos.min(), 1e-16 * pos.max()) / 2, pos.max() * 2)
+            plot.fit_log_axis(ax, v, floor_ratio=1e-16)
         elif v.size:
             ax.set_ylim(v.min() - 0.05 * np.ptp(v) - 1e-9, v.max() + 0.05 * np.ptp(v) + 1e-9)
         for k in ("step", "play"):
             c[k].max = steps
         c["play"].step = max(1, steps // 100)
-        self.stage._bg = None
+        self.stage.invalidate()
         self._show()
 
     def _show(self):
         k = int(self.controls["step"].value)
         for n, tr in self.results.items():
             stop = min(k, tr.steps)
-            if tr.diverged[0]:
-                stop = min(stop, int(tr.diverged_at[0]) - 1)
+            if tr.stopped[0]:
+                stop = min(stop, int(tr.stopped_at[0]) - 1)
             P = tr.positions[: stop + 1, 0]
             self._lines[n].set_data(P[:, 0], P[:, 1])
             self._heads[n].set_data([P[-1, 0]], [P[-1, 1]])
         self._now.set_xdata([k, k])
-        self.stage.blit()
+        self.stage.update()
 
     @property
     def readout(self) -> str:
-        parts = []
-        for n, tr in self.results.items():
-            parts.append(
-                f"{n}: " + (f"diverged at step {tr.diverged_at[0]}" if tr.diverged[0] else f"final loss {tr.final_values[0]:.3g}")
-            )
-        return "; ".join(parts)
+        return "; ".join(f"{n}: {tr.outcomes[0].words}" for n, tr in self.results.items())
+
+    @property
+    def shown(self) -> dict:
+        """The path and head drawn for each optimizer, up to the step slider's step."""
+        return {n: {"path": np.column_stack(self._lines[n].get_data()), "head": np.ravel(self._heads[n].get_data())}
+                for n in self.names}  # fmt: skip
 
 
 class LandscapeViewer(_Widget):
@@ -679,12 +689,12 @@ class LandscapeViewer(_Widget):
     def __init__(self, landscape="ill_conditioned_bowl", live: bool | None = None, surface: bool = False):
         self.base = get(landscape)
         self.landscape = self.base
-        self.controls = {k: _param_slider(k, v) for k, v in self.base.params.items()}
-        if not self.controls:
+        if not self.base.params:
             with_params = [n for n in landscapes() if get(n).params]
             raise LandscapeError(f"{self.base.name!r} has no parameters to slide; try one of {', '.join(with_params)}")
+        self.controls = {k: _param_slider(self.base.name, k, v) for k, v in self.base.params.items()}
         self.surface = surface
-        self.stage = Stage(figsize=(9.0, 4.0) if surface else (5.6, 4.4), live=live)
+        self.stage = Stage(figsize=(11.0, 4.6) if surface else (6.4, 5.2), live=live)
         self._redraw = Coalescer(self._draw)
         self._draw()
         for s in self.controls.values():
@@ -696,10 +706,69 @@ class LandscapeViewer(_Widget):
         self.landscape = _as_2d(self.base.with_params(**params))
         fig = self.stage.fig
         fig.clear()
+        self.stage.reset()
         if self.surface:
             plot.landscape_map(self.landscape, fig.add_subplot(1, 2, 1), legend=False)
             plot.surface(self.landscape, fig.add_subplot(1, 2, 2, projection="3d"), n=60)
         else:
             plot.landscape_map(self.landscape, fig.add_subplot(), legend=True)
         fig.set_layout_engine("tight")
-        self.stage.draw_background()
+        self.stage.draw()
+
+
+class Picker(_Widget):
+    """A slider over precomputed results: each choice's picture is drawn once, then shown instantly.
+
+    ``options`` maps a label to a value (a list of values labels itself); ``draw(value, fig)`` draws
+    one choice on an empty figure; ``describe(value)`` (optional) gives the text under it.
+
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> p = Picker({"small": 0.1, "large": 1.0}, lambda v, fig: fig.add_subplot().plot([0, v]), "scale")
+        >>> p.set(choice=1.0).state["choice"]
+        1.0
+    """
+
+    def __init__(self, options, draw: Callable, description: str = "choice", *, describe: Callable | None = None,
+                 value=None, figsize=(11.0, 4.2), dpi: int = 100):  # fmt: skip
+        items = list(options.items()) if isinstance(options, dict) else [(number(v) if np.isscalar(v) else str(v), v)
+                                                                          for v in options]  # fmt: skip
+        if not items:
+            raise ValueError("Picker needs at least one option")
+        self.draw_fn, self.describe_fn, self.figsize, self.dpi = draw, describe, figsize, dpi
+        self._pictures: dict = {}
+        first = items[0][1] if value is None else value
+        self.controls = {"choice": W.SelectionSlider(options=items, value=first, description=description,
+                                                     continuous_update=True, layout=W.Layout(width="520px"),
+                                                     style={"description_width": "140px"})}  # fmt: skip
+        self._image = W.Image(format="png", value=self.picture(first))
+        self._text = W.HTML(self._describe(first))
+        self.controls["choice"].observe(lambda ch: self._show(ch["new"]), names="value")
+        self.box = W.VBox([self.controls["choice"], self._image, self._text])
+
+    def picture(self, value) -> bytes:
+        """The PNG of one choice (drawn on first use, then kept)."""
+        key = repr(value)
+        if key not in self._pictures:
+            import io
+
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+            FigureCanvasAgg(fig)
+            self.draw_fn(value, fig)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+            self._pictures[key] = buf.getvalue()
+        return self._pictures[key]
+
+    def _describe(self, value) -> str:
+        return self.describe_fn(value) if self.describe_fn else ""
+
+    def _show(self, value):
+        self._image.value = self.picture(value)
+        self._text.value = self._describe(value)
+
+    @property
+    def readout(self) -> str:
+        return self._text.value
