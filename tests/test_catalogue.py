@@ -23,10 +23,48 @@ def test_catalogue_is_large_and_grouped():
     assert sorted(n for names in groups.values() for n in names) == sorted(NAMES)
 
 
+def test_the_registry_refuses_a_declaration_that_does_not_say_who_it_is():
+    from toylands.zoo._registry import Param, entry
+
+    def bowl_like(name, group, **kw):
+        return tl.Landscape(name, lambda p: p[..., 0] ** 2 + p[..., 1] ** 2, bounds=[(-1, 1), (-1, 1)], group=group, **kw)
+
+    @entry(k=Param(1, 10))
+    def misnamed(k=2.0):
+        return bowl_like("bowl", "bowls", params=dict(k=k), make=misnamed)
+
+    @entry()
+    def no_group():
+        return bowl_like("no_group", "", make=no_group)
+
+    @entry(k=Param(1, 10))
+    def wrong_params(k=2.0):
+        return bowl_like("wrong_params", "bowls", params=dict(k=k + 1), make=wrong_params)
+
+    @entry()
+    def anonymous():
+        return bowl_like("anonymous", "bowls")
+
+    for factory, what in ((misnamed, "its name is 'bowl', not 'misnamed'"), (no_group, "its group '' is not one of"),
+                          (wrong_params, "it declares params {'k': 3.0} for {'k': 2.0}"),
+                          (anonymous, "it does not name its factory")):  # fmt: skip
+        with pytest.raises(tl.LandscapeError, match=what):
+            factory()
+    with pytest.raises(TypeError, match="declare the range of every parameter"):
+
+        @entry()
+        def unranged(k=1.0):
+            return None
+
+    from toylands.zoo import _registry
+
+    for name in ("misnamed", "no_group", "wrong_params", "anonymous"):
+        del _registry._FACTORIES[name], _registry._PARAMS[name]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_metadata_is_complete(name):
     L = tl.get(name)
-    assert L.name == name and L.group in tl.GROUPS
     assert L.description.count(" ") > 20, "a paragraph for lessons"
     assert len(L.reference) > 10 and L.formula and L.tags
     assert L.bounds.shape == (L.dim, 2)
@@ -34,6 +72,7 @@ def test_metadata_is_complete(name):
     lo, hi = L.bounds[:, 0], L.bounds[:, 1]
     assert np.all((L.starts >= lo) & (L.starts <= hi)), "starts lie in the box"
     assert L.critical or L.minimum_sets
+    assert L.make is not None and L.with_params() is not L or not L.params
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -49,10 +88,17 @@ def test_declared_critical_points(name):
             assert kind == c.kind, f"{c} has Hessian signature {kind}"
         else:
             assert c.kind in ("degenerate", "min"), f"{c}: the Hessian is singular there"
-    for s in L.minimum_sets:
+    for s in L.critical_sets:
         pts = s.points(50)
         assert np.allclose(L.f(pts), s.value, atol=1e-10)
         assert np.abs(L.autograd_grad(pts)).max() < 1e-8
+        lam = np.linalg.eigvalsh(L.autograd_hessian(pts))
+        if s.kind == "min":  # flat along the set, curving up across it
+            assert np.all(lam[:, 0] > -1e-8) and np.all(lam[:, -1] > 1e-8)
+        elif s.kind == "saddle":
+            assert np.all(tl.signature(lam) == "saddle"), f"{s.name}: not a saddle everywhere"
+        elif s.kind == "degenerate":
+            assert np.all(lam[:, 0] > -1e-8) and np.all(np.abs(lam).min(axis=1) < 1e-8)
 
 
 @pytest.mark.parametrize("name", NAMES)

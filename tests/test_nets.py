@@ -213,9 +213,16 @@ def test_network_pictures(trained):
     P = nets.plane_through(L, a, b, a + 0.2 * np.random.default_rng(0).standard_normal(L.dim))
     m = plot.landscape_map(P, n=25)
     assert {"A", "B", "C"} <= set(m.markers)
-    plot.curves({"line": nets.interpolate(L, a, b), "aligned": nets.interpolate(L, a, nets.weight_matching(L, a, b)[0])})
-    plot.spectrum(nets.spectral_density(L, a, iters=20, probes=2))
-    plot.sharpness(np.arange(3), np.array([0.5, 1.0, 2.0]), lr=1.0)
+    line, aligned = nets.interpolate(L, a, b), nets.interpolate(L, a, nets.weight_matching(L, a, b)[0])
+    drawn = plot.curves({"line": line, "aligned": aligned})
+    np.testing.assert_allclose(drawn[0].get_ydata(), line.loss)
+    assert drawn[0].get_label() == f"line (barrier {line.barrier:.3g})"
+    lo, hi = drawn[0].axes.get_ylim()
+    assert lo <= min(line.loss.min(), aligned.loss.min()) and hi >= line.loss.max() and hi - lo < 2 * np.ptp(line.loss)
+    s = nets.spectral_density(L, a, iters=20, probes=2)
+    np.testing.assert_allclose(plot.spectrum(s).get_ydata(), s.density)
+    curve, edge = plot.sharpness(np.arange(3), np.array([0.5, 1.0, 2.0]), lr=1.0, color="#0072B2")
+    assert edge.get_ydata()[0] == 2.0 and edge.get_color() == curve.get_color() == "#0072B2"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,13 +12,58 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_import_is_light():
     code = (
         "import sys, time; t = time.perf_counter(); import toylands; dt = time.perf_counter() - t; "
-        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'scipy') if m in sys.modules]; "
+        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'scipy', 'tqdm') if m in sys.modules]; "
         "print(dt, heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    dt, heavy = out.split(" ", 1)
-    assert heavy.strip() == "[]", f"import toylands pulled in {heavy}"
-    assert float(dt) < 2.0  # about 0.15 s on a quiet machine; generous for a loaded CI
+    times = []
+    for _ in range(3):  # the best of three: what the import costs, not what a busy machine adds
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        dt, heavy = out.split(" ", 1)
+        assert heavy.strip() == "[]", f"import toylands pulled in {heavy}"
+        times.append(float(dt))
+    assert min(times) < 0.4, f"import toylands took {min(times):.2f} s; the design allows 0.4 s"
+
+
+# Floors of the house: a module imports only from lower floors (and its own package), never upward,
+# not even inside a function. The core (floors 0-4) never imports matplotlib or ipywidgets.
+FLOORS = {
+    "landscape": 0, "_budget": 0, "_files": 0, "optim": 0, "zoo": 1, "run": 2, "analysis": 3, "nets": 4,
+    "stage": 5, "plot": 5, "animate": 6, "widgets": 7, "gallery": 7, "exercises": 8, "checks": 9, "__main__": 10,
+}  # fmt: skip
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+            target = ".".join(parts + ([node.module] if node.module else []))
+            out |= {f"{target}.{a.name}" for a in node.names} if node.module is None else {target}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+            out |= {n for n in names if n}
+    return out
+
+
+def test_the_arrows_between_modules_point_one_way():
+    pkg = ROOT / "toylands"
+    for path in sorted(pkg.rglob("*.py")):
+        rel = path.relative_to(pkg).with_suffix("").parts
+        if rel == ("__init__",):
+            continue  # the package's front door re-exports the core
+        here = rel[0]
+        package = "toylands." + ".".join(rel[:-1]) if len(rel) > 1 else "toylands"
+        for target in _imports(path, package):
+            if target.split(".")[0] in ("matplotlib", "ipywidgets", "IPython") and FLOORS[here] <= 4:
+                raise AssertionError(f"the core module {path.name} imports {target}")
+            if not target.startswith("toylands."):
+                continue
+            there = target.split(".")[1]
+            if there == here or there not in FLOORS:
+                continue
+            assert FLOORS[there] < FLOORS[here], f"{'.'.join(rel)} (floor {FLOORS[here]}) imports {there} (floor {FLOORS[there]})"
 
 
 def test_readme_gives_exactly_two_commands_and_ci_runs_the_test_one():

@@ -83,7 +83,7 @@ def test_diverged_runs_are_drawn_to_where_they_left_and_flagged():
 def test_a_trajectory_with_nans_draws_what_is_finite():
     pos = np.zeros((4, 1, 2))
     pos[:, 0, 0] = [1.0, 0.5, np.nan, np.inf]
-    traj = tl.Trajectory(pos, tl.bowl, "broken", diverged_at=np.array([2]))
+    traj = tl.Trajectory(pos, tl.bowl, "broken", stopped_at=np.array([2]), causes=("nan",))
     p = plot.paths(traj)
     x, _ = p.lines[0].get_data()
     assert np.all(np.isfinite(x)) and len(x) == 2
@@ -104,7 +104,9 @@ def test_bad_requests_are_refused_clearly():
 
 def test_sections_slices_fields_and_curvature():
     S = tl.rosenbrock_nd.section((0, 1))
-    plot.landscape_map(S)
+    m = plot.landscape_map(S)
+    np.testing.assert_allclose(np.ravel(m.markers["global"].get_data()), [1.0, 1.0])
+    assert m.ax.get_xlabel() == "$x_0$" and m.ax.get_ylabel() == "$x_1$"
     line = plot.slice_1d(tl.rosenbrock_nd)
     t, v = line.get_data()
     assert v[np.argmin(np.abs(t))] == pytest.approx(0.0, abs=1e-6)
@@ -116,7 +118,11 @@ def test_sections_slices_fields_and_curvature():
     mesh = plot.curvature_map(tl.double_well)
     assert mesh.get_array().min() < 0 < mesh.get_array().max()
     surf = plot.surface(tl.himmelblau, n=40)
-    assert surf is not None
+    X, Y, Z = tl.himmelblau.grid(40)
+    H = np.log10(Z - Z.min() + 1e-3 * (Z.max() - Z.min()))  # himmelblau is drawn log-compressed
+    faces = surf.get_array()  # each face's mean height, which colours it
+    assert faces.size == 39 * 39 and H.min() <= faces.min() and faces.max() <= H.max()
+    assert np.ptp(faces) > 0.8 * np.ptp(H)
 
 
 def test_analysis_pictures():
@@ -127,10 +133,13 @@ def test_analysis_pictures():
     traj = tl.run(tl.momentum(**g), tl.ill_conditioned_bowl, [2.0, 1.0], 100)
     mesh = plot.phase_diagram(np.logspace(-3, -0.5, 6), [0.0, 0.5, 0.9], traj.final_values, traj.diverged)
     assert mesh.get_array().shape == (3, 6)
-    b = tl.basins(tl.gd(0.05), tl.double_well, n=30, steps=200)
-    plot.basins_map(b)
+    b = tl.basins(tl.gd(0.05), tl.double_well, n=31, steps=200)
+    mesh = plot.basins_map(b)
+    assert set(np.unique(mesh.get_array())) == {2.0, 3.0, 4.0}  # elsewhere (the saddle's line x = 0), min 0, min 1
+    assert np.all(b.label[:, 15] == -1) and np.all(b.label[:, :15] == 0) and np.all(b.label[:, 16:] == 1)
     e = tl.escape_times(tl.saddle, [0.0, 0.0], [1e-6, 1e-3], lr=0.05, steps=500, seeds=4)
-    plot.escape(e)
+    line, band = plot.escape(e)
+    np.testing.assert_allclose(line.get_ydata(), e.median)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,15 +166,19 @@ def test_animation_frames_have_the_right_number_and_size():
 def test_a_blitted_frame_equals_a_full_redraw():
     traj = tl.run(tl.adam(0.1), tl.himmelblau, steps=50)
     anim = animate(traj, frames=10)
-    blitted = anim.render(7)
+    drawn = anim.render(7)  # the first frame: a full draw of the stage
+    anim.render(2)
+    blitted = anim.render(7)  # the same frame again: background restored, moving artists blitted
+    assert np.array_equal(drawn, blitted)
     for _, _, line, head in anim._moving:  # draw the same artists the slow way
         line.set_animated(False)
         head.set_animated(False)
     anim._counter.set_animated(False)
     anim.figure.set_layout_engine("none")  # keep the layout the frames were drawn with
-    anim.canvas.draw()
-    full = np.asarray(anim.canvas.buffer_rgba())[..., :3]
-    assert np.mean(blitted != full) < 0.002
+    anim.figure.canvas.draw()
+    full = np.asarray(anim.figure.canvas.buffer_rgba())[..., :3]
+    # the same picture but for the order of paths and markers where they cross (moving artists are drawn last)
+    assert np.abs(blitted.astype(int) - full).mean() < 1.0
 
 
 def test_webp_fallback_and_html(tmp_path):
@@ -270,6 +283,7 @@ def test_rendered_image_matches_its_reference(make, tmp_path):
     if os.environ.get("TOYLANDS_UPDATE_BASELINES"):
         BASELINE.mkdir(exist_ok=True)
         fig.savefig(expected)
+        pytest.skip(f"rewrote the reference image {expected.name}: look at it, then run again without the flag")
     assert expected.exists(), f"no reference image {expected.name}: run with TOYLANDS_UPDATE_BASELINES=1"
     result = compare_images(str(expected), str(actual), tol=2.0)
     assert result is None, result
