@@ -252,14 +252,17 @@ class CountState(NamedTuple):
     count: int
 
 
-def _ratio(num, den):
+def _safe_ratio(num, den):
     """``num / den``, with 0 / 0 = 0: where a gradient and its running size are both zero (at a
     minimum, with eps = 0) the step is zero, not NaN."""
     with np.errstate(invalid="ignore", divide="ignore"):
         out = num / den
-    if not np.all(den != 0):
-        out = np.where(den == 0, np.where(num == 0, 0.0, out), out)
-    return out
+    return np.where((den == 0) & (num == 0), 0.0, out)
+
+
+def _divide(eps):
+    """The division a scaling block needs: plain with eps > 0 (the denominator is never 0), else 0 / 0 = 0."""
+    return _safe_ratio if np.any(np.asarray(eps) == 0) else np.divide
 
 
 def scale(factor) -> Optimizer:
@@ -356,10 +359,11 @@ class SumState(NamedTuple):
 def scale_by_adagrad(eps: float = 1e-10, initial: float = 0.0) -> Optimizer:
     """AdaGrad's scaling (torch.optim.Adagrad): ``s <- s + g^2``; ``u = g / (sqrt(s) + eps)``."""
     eps = per_run("eps", eps)
+    ratio = _divide(eps)
 
     def update(g, state, params, **extra):
         s = state.sum + g * g
-        return _ratio(g, np.sqrt(s) + eps), SumState(s)
+        return ratio(g, np.sqrt(s) + eps), SumState(s)
 
     return Optimizer(lambda p: SumState(np.full_like(p, initial)), update, "adagrad")
 
@@ -377,6 +381,7 @@ def scale_by_rms(alpha=0.99, eps: float = 1e-8, centered: bool = False) -> Optim
     """
     alpha = per_run("alpha", alpha, high=1.0)
     eps = per_run("eps", eps)
+    ratio = _divide(eps)
 
     def init(p):
         return RMSState(np.zeros_like(p), np.zeros_like(p) if centered else None)
@@ -385,8 +390,8 @@ def scale_by_rms(alpha=0.99, eps: float = 1e-8, centered: bool = False) -> Optim
         sq = alpha * state.sq + (1 - alpha) * g * g
         if centered:
             avg = alpha * state.avg + (1 - alpha) * g
-            return _ratio(g, np.sqrt(sq - avg * avg) + eps), RMSState(sq, avg)
-        return _ratio(g, np.sqrt(sq) + eps), RMSState(sq, None)
+            return ratio(g, np.sqrt(sq - avg * avg) + eps), RMSState(sq, avg)
+        return ratio(g, np.sqrt(sq) + eps), RMSState(sq, None)
 
     return Optimizer(init, update, "rms", MappingProxyType({"alpha": alpha}))
 
@@ -406,6 +411,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps: float = 1e-8, amsgrad: bool = False) ->
     """
     b1, b2 = _beta("b1", b1), _beta("b2", b2)
     eps = per_run("eps", eps)
+    ratio = _divide(eps)
 
     def init(p):
         return AdamState(0, np.zeros_like(p), np.zeros_like(p), np.zeros_like(p) if amsgrad else None)
@@ -416,7 +422,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps: float = 1e-8, amsgrad: bool = False) ->
         v = b2 * state.v + (1 - b2) * g * g
         vmax = np.maximum(state.vmax, v) if amsgrad else None
         denom = np.sqrt((vmax if amsgrad else v) / (1 - b2**t)) + eps
-        return _ratio(m / (1 - b1**t), denom), AdamState(t, m, v, vmax)
+        return ratio(m / (1 - b1**t), denom), AdamState(t, m, v, vmax)
 
     return Optimizer(init, update, "adam", MappingProxyType({"b1": b1, "b2": b2}))
 
