@@ -1,5 +1,6 @@
-"""The course: every lesson runs top to bottom (strict: every solution passes), within 60 s and 500 MB; the
-index links every lesson; the student versions keep no solution and fail every check until filled in."""
+"""The course: every lesson runs top to bottom (strict: every solution passes), within 60 s and 500 MB; what its text
+claims holds for what it computed; its exercises refuse wrong answers without giving the right one away; the index
+links every lesson; the student versions keep no solution and fail every check until filled in."""
 
 import json
 import os
@@ -11,21 +12,41 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from toylands.exercises import BEGIN, END, assign, student_source
+sys.path.insert(0, str(Path(__file__).parent))
+from claims import CLAIMS  # noqa: E402
+
+from toylands.exercises import BEGIN, END, _numbers_in, assign, student_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
 NUMBERED = [p for p in NOTEBOOKS if re.match(r"\d\d-[a-z0-9-]+\.ipynb$", p.name)]
+CHECK = re.compile(r"""check\(\s*["']([\w.]+)["']""")
+PREDICT = re.compile(r"""predict\(\s*["']([\w.]+)["']""")
 
 
-def execute(path: Path, *extra) -> dict:
+def execute(path: Path, *extra, claims: dict | None = None, tmp: Path | None = None) -> dict:
     env = {**os.environ, "TOYLANDS_STRICT": "1"}
     env.pop("MPLBACKEND", None)
-    out = subprocess.run([sys.executable, str(ROOT / "tests" / "run_notebook.py"), str(path), *extra],
-                         capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+    args = [sys.executable, str(ROOT / "tests" / "run_notebook.py"), str(path), *extra]
+    if claims is not None:
+        spec = tmp / f"{path.stem}.claims.json"
+        spec.write_text(json.dumps(claims))
+        args += ["--claims", str(spec)]
+    out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=900)
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def solutions(nb) -> dict:
+    """Each exercise's solution code: the solution block in the cell that checks it."""
+    out = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and BEGIN in cell.source:
+            blocks = re.findall(rf"{re.escape(BEGIN)}\n(.*?){re.escape(END)}", cell.source, re.S)
+            for key in CHECK.findall(cell.source):
+                out[key] = "\n".join(blocks)
+    return out
 
 
 def test_the_course_has_its_lessons_in_order():
@@ -35,8 +56,11 @@ def test_the_course_has_its_lessons_in_order():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_lesson_runs_top_to_bottom_in_strict_mode(path):
-    r = execute(path)
+def test_lesson_runs_top_to_bottom_and_its_claims_hold(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    executed = tmp_path / path.name
+    r = execute(path, "--out", str(executed), claims={"claims": CLAIMS.get(path.stem, []), "solutions": solutions(nb)},
+                tmp=tmp_path)  # fmt: skip
     assert r["error"] is None, r["error"]
     assert r["seconds"] < 60, f"{path.name} took {r['seconds']:.0f} s"
     assert r["peak_mb"] < 500, f"{path.name} peaked at {r['peak_mb']:.0f} MB"
@@ -44,21 +68,64 @@ def test_lesson_runs_top_to_bottom_in_strict_mode(path):
     assert all(c["stdout"].startswith("✓") for c in checks)
     noisy = [(c["index"], c["stderr"][:300]) for c in r["cells"] if c["stderr"]]
     assert not noisy, f"warnings in {path.name}: {noisy}"
+    assert "error" not in r["claims"], r["claims"]
+    false = [f"{sentence!r}: {expr} gave {value}" for sentence, expr, ok, value in r["claims"]["claims"] if not ok]
+    assert not false, "claims the lesson makes that its own results do not bear out:\n" + "\n".join(false)
+    assert not r["claims"]["audit"], "\n".join(r["claims"]["audit"])
+    if path in NUMBERED:
+        assert len(CLAIMS.get(path.stem, [])) >= 3, "every lesson's results are claims with tests"
+        shown_above = _answers_shown_above(nbformat.read(executed, as_version=4), r["claims"]["answers"])
+        assert not shown_above, "\n".join(shown_above)
+
+
+def _answers_shown_above(nb, answers: dict) -> list[str]:
+    """Exercises whose (distinctive) numeric answer appears in a text or an output above them."""
+    problems, shown = [], ""
+    for cell in nb.cells:
+        for key in CHECK.findall(cell.source) if cell.cell_type == "code" and BEGIN in cell.source else ():
+            for v in answers.get(key, []):
+                if not _round(v) and any(abs(m - v) <= 5e-3 * abs(v) for m in _numbers_in(shown)):
+                    problems.append(f"exercise {key}: its answer {v:g} is shown above it")
+        if cell.cell_type == "markdown":
+            shown += cell.source + "\n"
+        elif cell.cell_type == "code":
+            for o in cell.outputs:
+                shown += o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) + "\n"
+    return problems
+
+
+def _round(v: float) -> bool:
+    """Small whole numbers and their simple fractions (a count of 2, a rate of 0.5) appear in any text; only
+    distinctive values can give an answer away."""
+    return v == 0 or (abs(v) <= 12 and float(v * 2).is_integer())
 
 
 @pytest.mark.parametrize("path", NUMBERED, ids=[p.stem for p in NUMBERED])
 def test_lesson_structure(path):
+    from toylands import checks  # noqa: F401  (registers the course's exercises)
+    from toylands.exercises import CHECKS, SPECS
+
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0].source
     assert first.startswith(f"# {int(path.name[:2])}.") and "**What you will learn.**" in first and "**Time:**" in first
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0].startswith("%matplotlib widget") and "import toylands as tl" in code[0]
     assert sum("import " in c for c in code) == 1, "one import cell"
-    exercises = [c for c in code if BEGIN in c]
-    assert 2 <= len(exercises) <= 4
+    exercises = [c for c in code if BEGIN in c and "check(" in c]
+    assert 3 <= len(exercises) <= 6
     assert all(END in c and "check(" in c.split(END)[1] for c in exercises)
+    keys = [k for c in code for k in CHECK.findall(c)]
+    assert all(k.startswith(path.name[:2] + ".") and k in CHECKS for k in keys), keys
+    kinds = {SPECS[k]["kind"] for k in keys}
+    assert {"predict", "measure", "explain"} <= kinds, f"{path.name} has exercises of kinds {kinds}"
+    for k in keys:
+        if SPECS[k]["kind"] == "predict":
+            where = [i for i, c in enumerate(code) if k in PREDICT.findall(c)]
+            checked = min(i for i, c in enumerate(code) if k in CHECK.findall(c))
+            assert where and where[0] < checked, f"{k}: the prediction is written down before the experiment"
+        assert not re.search(r"\d", CHECKS[k][0]), f"{k}: a title with a number may give the answer away"
     assert "## Summary" in nb.cells[-1].source
-    assert any("widgets." in c for c in code) or path.name.startswith(("07", "08", "09")), "a slider to play with"
+    assert any("widgets." in c for c in code), "a slider to play with"
 
 
 def test_every_link_resolves_and_the_index_links_every_lesson():

@@ -13,6 +13,7 @@ from .analysis import (
     Basins,
     Escape,
     Sweep,
+    Tuned,
     basins,
     classify,
     critical_points,
@@ -23,12 +24,14 @@ from .analysis import (
     newton_refine,
     signature,
     stability_threshold,
+    tune,
 )
 from .landscape import KINDS, CriticalPoint, CriticalSet, Landscape, LandscapeError, MinimumSet
 from .zoo import GROUPS, catalogue, get, landscapes, param_ranges
 from .optim import *  # noqa: F403  (the optimizers, blocks and schedules)
 from .optim import __all__ as _optim_all
 from .run import OUTCOMES, Outcome, RunError, Trajectory, gradient_flow, race, run
+from . import online  # noqa: E402  (online problems: tl.online.reddi, tl.online.run_online)
 
 __version__ = "0.1.0"
 
@@ -53,6 +56,8 @@ __all__ = [
     "stability_threshold",
     "lr_sweep",
     "Sweep",
+    "tune",
+    "Tuned",
     "basins",
     "Basins",
     "escape_times",

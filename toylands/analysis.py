@@ -29,6 +29,8 @@ __all__ = [
     "stability_threshold",
     "lr_sweep",
     "Sweep",
+    "tune",
+    "Tuned",
     "basins",
     "Basins",
     "escape_times",
@@ -342,6 +344,63 @@ def lr_sweep(make_optimizer, landscape: Landscape, start=None, lrs=None, steps: 
     return Sweep(lrs, v[-1], diverged, np.where(diverged, -1, traj.steps_to(tol)), threshold, traj)
 
 
+class Tuned(NamedTuple):
+    """The outcome of ``tune``: the chosen learning rate, its score, every learning rate tried and its score."""
+
+    lr: float
+    score: float
+    lrs: np.ndarray
+    scores: np.ndarray
+    runs: int
+
+    @property
+    def at_edge(self) -> bool:
+        """Whether the chosen learning rate is the smallest or the largest tried (then the grid was too narrow)."""
+        i = int(np.argmin(np.abs(self.lrs - self.lr)))
+        return i in (0, len(self.lrs) - 1)
+
+
+def tune(make_optimizer, landscape: Landscape, starts=None, lrs=None, steps: int = 500, *, last: float = 0.2,
+         grow: int = 3, seed: int = 0, noise=0.0) -> Tuned:  # fmt: skip
+    """Choose a learning rate for ``make_optimizer(lr)`` fairly: every rate of ``lrs`` runs from every start, and each
+    is scored by the typical loss over the last ``last`` share of its steps (the geometric mean of ``loss - min``, the
+    median over starts), so that one lucky or unlucky final step does not decide. A run that is stopped scores
+    infinity. When the best rate is at an edge of the grid, the grid grows by a decade that way (``grow`` times
+    at most), so that the chosen rate is never the smallest or largest tried.
+
+        >>> import numpy as np, toylands as tl
+        >>> t = tl.tune(tl.gd, tl.ill_conditioned_bowl, [[2.0, 1.0]], np.logspace(-3, -1, 9), steps=200)
+        >>> t.at_edge, bool(0.05 < t.lr < 0.1)
+        (False, True)
+    """
+    landscape = get(landscape)
+    starts = landscape.as_points(landscape.starts if starts is None else starts, "starts", batch=True)
+    lrs = np.sort(np.atleast_1d(np.asarray(np.logspace(-4, 0, 17) if lrs is None else lrs, dtype=float)))
+    if lrs.size < 3 or not np.all(lrs > 0):
+        raise RunError("tune needs at least three positive learning rates to choose among")
+    target = landscape.min_value
+    for _ in range(grow + 1):
+        grid = np.repeat(lrs, len(starts))
+        traj = run(make_optimizer(grid), landscape, np.tile(starts, (len(lrs), 1)), steps, seed=seed, noise=noise)
+        tail = traj.values[-max(1, int(round(last * steps))) :]
+        with np.errstate(all="ignore"):
+            gap = tail - (target if target is not None else 0.0)
+            per_run = np.exp(np.mean(np.log(np.maximum(gap, 1e-300)), axis=0)) if target is not None else np.mean(tail, axis=0)
+        per_run = np.where(traj.stopped | ~np.isfinite(per_run), np.inf, per_run)
+        scores = np.median(per_run.reshape(len(lrs), len(starts)), axis=1)
+        best = int(np.argmin(scores))
+        if not np.isfinite(scores[best]):
+            raise RunError(f"every learning rate from {lrs.min():.3g} to {lrs.max():.3g} diverged: try smaller ones")
+        step = np.log10(lrs[1] / lrs[0]) if len(lrs) > 1 else 1.0
+        if best == 0 and grow:
+            lrs = np.concatenate([lrs[0] * 10.0 ** (-step * np.arange(int(round(1 / step)), 0, -1)), lrs])
+        elif best == len(lrs) - 1 and grow:
+            lrs = np.concatenate([lrs, lrs[-1] * 10.0 ** (step * np.arange(1, int(round(1 / step)) + 1))])
+        else:
+            break
+    return Tuned(float(lrs[best]), float(scores[best]), lrs, scores, len(lrs) * len(starts))
+
+
 class Basins(NamedTuple):
     """Which declared minimum each start of a grid ends in: ``label[i, j]`` indexes ``minima``; -1
     means it ended elsewhere (a saddle, a plateau, still moving), -2 that it diverged, -3 that it
@@ -377,7 +436,8 @@ def basins(opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None
     (x0, x1), (y0, y1) = np.asarray(landscape.bounds if bounds is None else bounds, dtype=float)
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     traj = run_final(opt, landscape, np.stack([X.ravel(), Y.ravel()], -1), _steps(steps), progress=progress)
-    label = traj.ended_in if radius is None else traj.ended_in_within(radius)
+    # which minimum each start is headed for: near it at the end, whether or not it has quite stopped
+    label = traj.ended_in_within(0.01 * landscape.diameter if radius is None else radius)
     label = np.where(traj.diverged, -2, np.where(traj.escaped, -3, label))
     return Basins(X, Y, label.reshape(n, n), landscape.minima, traj)
 

@@ -10,9 +10,9 @@ import numpy as np
 
 from . import analysis, optim
 from .run import run
-from .exercises import Wrong, check, close, evaluate, exercise, same_word
+from .exercises import Wrong, check, close, evaluate, exercise, predict, same_word
 
-__all__ = ["check", "evaluate"]
+__all__ = ["check", "evaluate", "predict"]
 from .landscape import Landscape
 from .zoo import get
 
@@ -42,14 +42,30 @@ def _yes_no(value, what):
 
 # 00 Welcome ---------------------------------------------------------------------------------
 
+KIND_WORDS = ("converged", "resting", "moving", "escaped", "diverged")
 
-@exercise("00.1", "reading a landscape's claims")
-def _00_1(n_minima, saddle_height):
-    L = get("double_well")
-    if n_minima != sum(c.kind == "min" for c in L.critical):
-        raise Wrong("count the entries of tl.double_well.critical whose kind is 'min'.")
-    close(saddle_height, 1.0, 1e-9, "saddle_height", "the saddle's height is its value: print the critical points.")
-    return "two wells, and a pass between them that is 1 high."
+
+def _kinds(value, n, what):
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != n:
+        raise Wrong(f"{what} should be a list of {n} words, one per run.")
+    words = [str(w).strip().lower() for w in value]
+    unknown = [w for w in words if w not in KIND_WORDS]
+    if unknown:
+        raise Wrong(f"{unknown[0]!r} is not one of the five words: {', '.join(KIND_WORDS)}.")
+    return words
+
+
+@exercise("00.1", "how three runs end", kind="predict",
+          wrong=lambda k: [["converged", "converged", "converged"], ["resting", "resting", "converged"],
+                           ["converged", "diverged", "converged"]])  # fmt: skip
+def _00_1(kinds):
+    words = _kinds(kinds, 3, "kinds")
+    runs = run(optim.gd(0.05), get("double_well"), [[0.0, 1.2], [0.001, 1.2], [-1.8, -1.0]], 300)
+    off = [i + 1 for i, (w, o) in enumerate(zip(words, runs.outcomes, strict=True)) if w != o.kind]
+    if off:
+        raise Wrong(f"run {off[0]} did not end that way: did you make the runs with tl.run, from the three starts "
+                    "in that order, and read traj.outcomes? Where its start lies, which way does the gradient point?")  # fmt: skip
+    return "one rests on the pass, where the gradient never leaves the line x = 0; the others roll into the wells."
 
 
 @exercise("00.2", "your own landscape")
@@ -61,23 +77,60 @@ def _00_2(mine, minimum):
     if mine.dim != 2 or not np.allclose(mine(P), want):
         raise Wrong("your f does not compute (x - 1)^2 + 2 (y + 0.5)^2: check it on a few points, e.g. mine([1, -0.5]).")
     p = _point(minimum, 2, "minimum")
-    if np.linalg.norm(p - [1.0, -0.5]) > 1e-6:
+    if np.linalg.norm(mine.grad(p)) > 1e-6:
         raise Wrong("that is not where the gradient vanishes: try tl.critical_points(mine).")
     return "a landscape of your own, and its minimum found by the search."
 
 
+@exercise("00.3", "the steepest way down", kind="explain",
+          wrong=lambda u, s: [(-np.asarray(u), s), (2 * np.asarray(u), s), (u, 0.5 * s), (u, -s)])  # fmt: skip
+def _00_3(fastest, slope):
+    g = get("himmelblau").grad([-1.0, 2.0])
+    u = _point(fastest, 2, "fastest")
+    if abs(np.linalg.norm(u) - 1) > 1e-6:
+        raise Wrong(f"fastest has length {np.linalg.norm(u):.3g}: a direction is a unit vector (divide by its norm).")
+    if u @ g > -np.linalg.norm(g) * (1 - 1e-6):
+        raise Wrong("that direction does not go down fastest: which way does the gradient point, and which way is down?")
+    s = _number(slope, "slope")
+    close(s, float(u @ g), 1e-6, "slope", "the slope along a unit vector u is the gradient dotted with u.")
+    return "against the gradient the loss falls at the rate |grad f|, faster than along any other direction."
+
+
+@exercise("00.4", "a tilted double well", kind="challenge",
+          wrong=lambda L: [get("double_well"), get("bowl")])  # fmt: skip
+def _00_4(mine):
+    if not isinstance(mine, Landscape) or mine.dim != 2:
+        raise Wrong("give a 2-D tl.Landscape.")
+    if not np.allclose(mine.bounds, [(-2, 2), (-2, 2)]):
+        raise Wrong("put it on the box [-2, 2] x [-2, 2] (bounds=[(-2, 2), (-2, 2)]).")
+    found = analysis.critical_points(mine)
+    kinds = sorted(c.kind for c in found)
+    if kinds != ["min", "min", "saddle"]:
+        counts = ", ".join(f"{kinds.count(k)} {k}" for k in sorted(set(kinds))) or "none"
+        raise Wrong(f"tl.critical_points finds {counts} in the box: you need two minima and one saddle, nothing else.")
+    depths = [c.value for c in found if c.kind == "min"]
+    if abs(depths[0] - depths[1]) < 1e-6 * (1 + max(map(abs, depths))):
+        raise Wrong("the two minima are equally deep: tilt the landscape (add a small term in x).")
+    return "two wells of different depth with a pass between them: where you start now decides how well you do."
+
+
 # 01 A tour ----------------------------------------------------------------------------------
 
+CRITICAL_KINDS = ("min", "max", "saddle", "degenerate")
 
-@exercise("01.1", "telling a saddle by its Hessian")
+
+@exercise("01.1", "a critical point of the three-hump camel", kind="predict", choices=CRITICAL_KINDS)
 def _01_1(kind):
-    same_word(kind, {"saddle"}, "kind", "look at the signs of the two eigenvalues: one up, one down?")
-    return "one positive and one negative eigenvalue: a saddle."
+    L = get("three_hump_camel")
+    p = analysis.newton_refine(L, [1.07, -0.54])
+    want = analysis.classify(L, p)
+    same_word(kind, {want}, "kind", "compare the signs of the two eigenvalues with the rules above: are they of one sign?")
+    return "one eigenvalue up, one down: a pass between the middle minimum and a side one."
 
 
-@exercise("01.2", "locating a saddle")
+@exercise("01.2", "a saddle of Styblinski-Tang")
 def _01_2(saddle):
-    L = get("himmelblau")
+    L = get("styblinski_tang")
     p = _point(saddle, 2, "saddle")
     g = np.linalg.norm(L.grad(p))
     if g > 1e-6:
@@ -88,105 +141,189 @@ def _01_2(saddle):
     return "Newton's method on the gradient found a saddle; gradient descent never would."
 
 
-@exercise("01.3", "the monkey saddle's Hessian")
-def _01_3(n_zero):
-    if n_zero != 2:
-        raise Wrong("compute tl.monkey_saddle.hessian([0, 0]) and count the eigenvalues that are 0.")
-    return "both eigenvalues are 0: the second-derivative test cannot decide, the cubic terms do."
+@exercise("01.3", "what the Hessian cannot tell", kind="explain",
+          wrong=lambda h, m: [("min", m), ("saddle", m), (h, not m)])  # fmt: skip
+def _01_3(hessian_says, is_minimum):
+    same_word(hessian_says, {"degenerate"}, "hessian_says",
+              "compute the eigenvalues of quartic.hessian([0, 0]) and apply the rules above.")  # fmt: skip
+    if not _yes_no(is_minimum, "is_minimum"):
+        raise Wrong("look at the formula: is x^4 + y^4 ever below its value at the origin?")
+    return ("the Hessian is zero there, so the second-order test is silent; the fourth-order terms make it a minimum, "
+            "one so flat that gradient descent approaches it ever more slowly.")  # fmt: skip
+
+
+@exercise("01.4", "counting Goldstein-Price's critical points", kind="challenge")
+def _01_4(counts):
+    try:
+        c = [float(v) for v in counts]
+    except (TypeError, ValueError):
+        raise Wrong("give three counts: (minima, saddles, maxima).") from None
+    if len(c) != 3 or any(v != int(v) or v < 0 for v in c):
+        raise Wrong("give three whole numbers: (minima, saddles, maxima).")
+    kinds = [p.kind for p in get("goldstein_price").critical]
+    for name, k, v in zip(("minima", "saddles", "maxima"), ("min", "saddle", "max"), c, strict=True):
+        if kinds.count(k) != v:
+            raise Wrong(f"your count of {name} is off: run tl.critical_points(tl.goldstein_price) and count each kind.")
+    return "nine critical points, in a box where the loss climbs from 3 to a million."
 
 
 # 02 Gradient descent and the learning rate --------------------------------------------------
 
 
-@exercise("02.1", "the stability threshold")
+@exercise("02.1", "the largest stable step", kind="predict")
 def _02_1(threshold):
-    close(
-        threshold,
-        2 / 50,
-        1e-6,
-        "threshold",
-        "the largest Hessian eigenvalue of the kappa=50 bowl is kappa; GD is stable for lr < 2 / lambda_max.",
-    )
-    return "above 2 / lambda_max = 2 / kappa the steep direction overshoots more every step."
+    bowl = get("ill_conditioned_bowl", kappa=50.0)
+    want = 2 / float(np.linalg.eigvalsh(bowl.hessian([0.0, 0.0])).max())
+    close(threshold, want, 1e-6, "threshold", "which direction of this bowl curves most, and how much? Its curvature sets "
+          "the limit through the recurrence x <- (1 - lr lambda) x.")  # fmt: skip
+    return "the steep direction sets the limit for every direction: the flat one then needs about kappa steps."
 
 
-@exercise("02.2", "a learning rate for Rosenbrock")
+@exercise("02.2", "a fast learning rate for Booth's function", unique=False)
 def _02_2(lr):
     lr = _number(lr, "lr")
     if not lr > 0:
         raise Wrong("a learning rate must be positive.")
-    traj = run(optim.gd(lr), get("rosenbrock"), [-1.2, 1.0], 5000)
-    if traj.diverged[0]:
-        raise Wrong(f"with lr = {lr:g} gradient descent diverges at step {traj.diverged_at[0]}: the walls are too steep for it.")
+    traj = run(optim.gd(lr), get("booth"), [-8.0, -8.0], 100)
+    o = traj.outcomes[0]
+    if o.kind == "diverged":
+        raise Wrong(f"with lr = {lr:g} the run {o.words}: too large for the steep direction of the bowl.")
     v = float(traj.final_values[0])
-    if v > 1e-3:
-        raise Wrong(f"after 5000 steps the loss is still {v:.3g}: the learning rate is too small to follow the valley.")
-    return f"the loss reaches {v:.1e}: fast, yet below the threshold of the valley's walls."
+    if not v < 1e-10:
+        raise Wrong(f"after 100 steps the loss is still {v:.2g}: each direction shrinks by |1 - lr lambda| a step; "
+                    "which learning rate makes the worse of the two factors smallest?")  # fmt: skip
+    return f"the loss is {v:.1e} after 100 steps: both directions shrink fast at a learning rate near 2 / (lambda_min + lambda_max)."
 
 
-@exercise("02.3", "basins of attraction")
-def _02_3(share):
-    b = analysis.basins(optim.gd(0.01), get("himmelblau"), n=40, steps=1000)
-    close(share, b.fractions()[0], 0.05, "share", "use tl.basins(tl.gd(0.01), tl.himmelblau, n=40, steps=1000).fractions().")
-    return "about a quarter of the starts drain into each minimum: where you start decides where you end."
+@exercise("02.3", "where gradient descent stalls", kind="explain")
+def _02_3(stall_x):
+    x = _number(stall_x, "stall_x")
+    L = get("rosenbrock", b=20.0)
+    traj = run(optim.gd(0.015), L, [-1.2, 1.0], 5000)
+    middle = (traj.positions[-1, 0] + traj.positions[-2, 0]) / 2
+    if abs(x - middle[0]) > 0.005:
+        raise Wrong(f"x = {x:.4g} is not where the run stalls. Is it the x in [0, 1] on the floor y = x^2 where the top "
+                    "Hessian eigenvalue equals 2 / lr, with lr = 0.015?")  # fmt: skip
+    return (f"the run stalls with the middle of its two points at x = {middle[0]:.4f}: the floor's curvature alone told "
+            "you where, because gradient descent stops exactly where the valley becomes too sharp for its step.")
+
+
+@exercise("02.4", "the basins of the global minima", kind="challenge")
+def _02_4(global_share):
+    b = analysis.basins(optim.gd(0.02), get("six_hump_camel"), n=40, steps=1000)
+    want = sum(v for k, v in b.fractions().items() if isinstance(k, int) and b.minima[k].is_global)
+    close(global_share, want, 0.02, "global_share", "add the shares of every minimum that is global (b.minima[k].is_global).")
+    return "about half of the starts: the deep central valleys drain a large part of the box."
 
 
 # 03 Momentum ---------------------------------------------------------------------------------
 
 
-@exercise("03.1", "writing heavy-ball momentum")
-def _03_1(heavy_ball):
+@exercise("03.1", "Nesterov's stability edge", kind="predict")
+def _03_1(nesterov_edge):
+    beta, lam = 0.9, 100.0
+    close(nesterov_edge, (2 + 2 * beta) / ((1 + 2 * beta) * lam), 0.01, "nesterov_edge",
+          "sweep tl.nesterov(lr, 0.9) on the bowl with kappa = 100 over a fine grid, long enough for slow growth to "
+          "show, and give sweep.divergence_lr.")  # fmt: skip
+    return "Nesterov's edge is well below heavy ball's, and even below plain gradient descent's 2 / lambda_max."
+
+
+def _heavy_ball_uphill(grad, velocity, lr=0.01, beta=0.9):
+    velocity = beta * velocity + grad
+    return lr * velocity, velocity
+
+
+def _heavy_ball_forgetful(grad, velocity, lr=0.01, beta=0.9):
+    return -lr * grad, grad
+
+
+@exercise("03.2", "writing heavy-ball momentum", wrong=lambda f: [_heavy_ball_uphill, _heavy_ball_forgetful])
+def _03_2(heavy_ball):
     mine = optim.optimizer(heavy_ball, init=np.zeros_like, lr=1e-3, beta=0.9)
     a = run(mine, get("rosenbrock"), [-1.2, 1.0], 100)
     b = run(optim.momentum(1e-3, 0.9), get("rosenbrock"), [-1.2, 1.0], 100)
-    diff = float(np.abs(a.positions - b.positions).max())
-    if not diff < 1e-10:
+    if not np.abs(a.positions - b.positions).max() < 1e-10:
         k = int(np.argmax(np.abs(a.positions - b.positions).max(axis=(1, 2)) > 1e-10))
-        raise Wrong(f"your path leaves torch's heavy ball at step {k}. The buffer is v <- beta v + grad; the step is -lr v.")
+        raise Wrong(f"your path leaves torch's heavy ball at step {k}. The velocity keeps a fraction beta of itself and "
+                    "adds the gradient; the step goes against the velocity.")  # fmt: skip
     return "the same path as tl.momentum, step for step."
 
 
-@exercise("03.2", "tuning momentum on a ravine")
-def _03_2(beta):
-    beta = _number(beta, "beta")
-    if not 0 <= beta < 1:
-        raise Wrong("momentum must lie in [0, 1).")
-    lr = 4 / 121
-    traj = run(optim.momentum(lr, float(beta)), get("ill_conditioned_bowl", kappa=100.0), [2.0, 1.0], 200)
-    d = float(np.linalg.norm(traj.final[0]))
-    if traj.diverged[0]:
-        raise Wrong(
-            "the run diverges: at this learning rate the steep direction is only stable when lr * lambda_max < 2 (1 + beta)."
-        )
-    if d > 1e-6:
-        raise Wrong(f"after 200 steps the run is still {d:.2g} from the minimum: it keeps orbiting; try less momentum.")
-    return "critically damped: with beta near ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2 momentum needs about sqrt(kappa) steps."
+@exercise("03.3", "heavy ball's edge on a rotated ravine", kind="explain")
+def _03_3(tilted_edge):
+    lam = float(np.linalg.eigvalsh(get("rotated_ellipse", kappa=20.0, angle=30.0).hessian([0.0, 0.0])).max())
+    close(tilted_edge, 2 * 1.5 / lam, 1e-3, "tilted_edge",
+          "the edge depends on the largest Hessian eigenvalue and on beta only: which is it for this ellipse?")  # fmt: skip
+    return "rotating the ravine changes nothing for momentum: only the curvatures count, not the axes."
+
+
+@exercise("03.4", "heavy ball in about sqrt(kappa) steps", kind="challenge", unique=False,
+          wrong=lambda lr, b: [(lr, 0.0), (3 * lr, b)])  # fmt: skip
+def _03_4(fast_lr, fast_beta):
+    lr, beta = _number(fast_lr, "fast_lr"), _number(fast_beta, "fast_beta")
+    if not (lr > 0 and 0 <= beta < 1):
+        raise Wrong("the learning rate must be positive and the momentum in [0, 1).")
+    traj = run(optim.momentum(lr, beta), get("ill_conditioned_bowl", kappa=100.0), [2.0, 1.0], 120)
+    o = traj.outcomes[0]
+    if o.kind == "diverged":
+        raise Wrong(f"the run {o.words}: heavy ball is stable only while lr lambda_max < 2 (1 + beta).")
+    v = float(traj.final_values[0])
+    if not v < 1e-10:
+        raise Wrong(f"after 120 steps the loss is {v:.2g}: make every direction underdamped, the steep and the flat one.")
+    return f"a loss of {v:.1e} in 120 steps: momentum's square root of kappa at work."
 
 
 # 04 Adaptive methods ---------------------------------------------------------------------------
 
 
-@exercise("04.1", "Adam's first step")
-def _04_1(first_step_size):
-    close(first_step_size, 0.1, 1e-3, "first_step_size", "after bias correction m / sqrt(v) = g / |g| on the first step.")
-    return "Adam's first step moves every coordinate by lr, whatever the gradient's size."
+@exercise("04.1", "per-coordinate scaling on a turned ravine", kind="predict")
+def _04_1(adagrad_loss):
+    turned = get("rotated_ellipse", kappa=100.0, angle=45.0)
+    lr = analysis.tune(optim.adagrad, turned, [[2.5, 0.5]], np.logspace(-4, 1, 26), steps=300).lr
+    want = float(run(optim.adagrad(lr), turned, [2.5, 0.5], 300).final_values[0])
+    close(adagrad_loss, want, 0.05, "adagrad_loss", "tune tl.adagrad on the turned ravine with the grid and steps given, "
+          "run it with t.lr from (2.5, 0.5), and give traj.final_values[0].")  # fmt: skip
+    return "AdaGrad, tuned, is no better than gradient descent here: a turned ravine is not something it can scale away."
 
 
-@exercise("04.2", "writing RMSprop")
+def _rmsprop_without_root(grad, v, lr=0.01, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    return -lr * grad / (v + eps), v
+
+
+def _rmsprop_uphill(grad, v, lr=0.01, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    return lr * grad / (np.sqrt(v) + eps), v
+
+
+@exercise("04.2", "writing RMSprop", wrong=lambda f: [_rmsprop_without_root, _rmsprop_uphill])
 def _04_2(rmsprop_update):
     mine = optim.optimizer(rmsprop_update, init=np.zeros_like, lr=0.01, alpha=0.99, eps=1e-8)
     a = run(mine, get("rosenbrock"), [-1.2, 1.0], 50)
     b = run(optim.rmsprop(0.01), get("rosenbrock"), [-1.2, 1.0], 50)
     if not np.allclose(a.positions, b.positions, rtol=1e-10, atol=1e-12):
-        raise Wrong("your steps differ from torch's RMSprop: v <- alpha v + (1 - alpha) g^2, step = -lr g / (sqrt(v) + eps).")
+        raise Wrong("your steps differ from torch's RMSprop: check the running average of squared gradients, and what the "
+                    "gradient is divided by.")  # fmt: skip
     return "the same path as tl.rmsprop."
 
 
-@exercise("04.3", "where per-coordinate scaling helps")
-def _04_3(helped_more):
-    same_word(helped_more, {"ill conditioned bowl"}, "helped_more",
-              "compare Adam's race on both bowls: which one has its long axis along a coordinate?")  # fmt: skip
-    return "Adam rescales each coordinate: that only straightens a ravine that lies along the axes."
+@exercise("04.3", "AdamW's box", kind="explain")
+def _04_3(largest):
+    strong = run(optim.adamw(0.05, weight_decay=2.0), get("booth"), [-8.0, -8.0], 8000)
+    close(largest, float(np.abs(strong.final[0]).max()), 1e-3, "largest",
+          "run tl.adamw(0.05, weight_decay=2.0) from (-8, -8) for 8,000 steps and take the larger |coordinate| at the end.")  # fmt: skip
+    return "both coordinates rest at the face of the box, 1 / lambda: the decay, not the loss, decides where AdamW stops."
+
+
+@exercise("04.4", "how short a memory breaks Adam", kind="challenge")
+def _04_4(largest_failing_b2):
+    from .online import reddi, run_online
+
+    b2s = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    ends = run_online(optim.adam(optim.inverse_sqrt(0.5), b1=0.0, b2=b2s), reddi(3.0), steps=6000).final
+    close(largest_failing_b2, float(b2s[ends > 0].max()), 1e-9, "largest_failing_b2",
+          "run all nineteen values of b2 at once (b2=b2s) and look at which end above 0.")  # fmt: skip
+    return "below it Adam forgets the rare large gradient between two visits; above it the memory spans the period."
 
 
 # 05 Saddles and plateaus -----------------------------------------------------------------------

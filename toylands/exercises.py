@@ -35,11 +35,18 @@ import numpy as np
 
 from ._files import OutputError, write_files
 
-__all__ = ["check", "evaluate", "ExerciseError", "Wrong", "CHECKS", "exercise", "student_source", "assign", "strict",
-           "AssignError", "TIME_LIMIT"]  # fmt: skip
+__all__ = ["check", "evaluate", "predict", "ExerciseError", "Wrong", "CHECKS", "exercise", "student_source", "assign",
+           "strict", "AssignError", "TIME_LIMIT", "audit"]  # fmt: skip
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECKS: dict = {}
+#: How each exercise is registered: its kind, its choices and how to make wrong answers (for audits).
+SPECS: dict = {}
+#: The predictions written down with ``predict``, by exercise.
+PREDICTIONS: dict = {}
+#: The last answers each exercise was checked with (so that a test can audit the feedback of a run lesson).
+ANSWERS: dict = {}
+KINDS = ("predict", "measure", "explain", "challenge")
 #: Seconds a check may take before it is stopped (a student's endless loop); TOYLANDS_CHECK_SECONDS overrides it.
 TIME_LIMIT = 60.0
 
@@ -73,13 +80,22 @@ def strict() -> bool:
     )
 
 
-def exercise(key: str, title: str, *, replace: bool = False):
+def exercise(key: str, title: str, *, replace: bool = False, kind: str = "measure", choices=None, wrong=None,
+             unique: bool = True):  # fmt: skip
     """Register a checker ``fn(*answers)`` for exercise ``key``: it returns a message when right, raises ``Wrong`` when not.
+
+    ``kind`` says what the exercise asks (``predict`` then check, ``measure``, ``explain`` or transfer, an
+    optional ``challenge``); ``choices`` lists the allowed words of a word answer; ``wrong(*answers)``
+    returns wrong answers (tuples of arguments) with which ``audit`` tests the feedback, where the
+    generic ones (a number off by half, another choice, ...) do not fit; ``unique=False`` says that
+    many answers are right (any learning rate that converges), so no one value is *the* answer.
 
     An id that is taken stays taken, so that a teacher's exercise cannot silently replace one of the
     course's: choose another id, or pass ``replace=True`` to replace it on purpose. Running the same
     notebook cell again (the same function redefined) is fine.
     """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
 
     def register(fn):
         if key in CHECKS and not replace:
@@ -91,16 +107,36 @@ def exercise(key: str, title: str, *, replace: bool = False):
                     "or pass replace=True to replace it on purpose"
                 )
         CHECKS[key] = (title, fn)
+        SPECS[key] = {"kind": kind, "choices": tuple(choices) if choices else None, "wrong": wrong, "unique": unique}
         return fn
 
     return register
+
+
+def predict(key: str, prediction) -> None:
+    """Write down what you expect before you run the experiment; ``check(key, ...)`` shows it beside the result.
+
+    A prediction is not graded: committing to one first is what makes the result teach something.
+    """
+    if prediction is Ellipsis:
+        print(f"✎ Exercise {key}: no prediction yet. Replace the `...` with what you expect, then run this cell again.")
+        return
+    PREDICTIONS[key] = prediction
+    print(f"✎ Exercise {key}: your prediction, {prediction!r}, is written down. Now run the experiment below.")
 
 
 def check(key: str, *answers) -> None:
     """Check the answer(s) to exercise ``key`` and print the verdict; in strict mode raise when it is wrong."""
     ok, message = evaluate(key, *answers)
     title = CHECKS[key][0]
+    if not any(a is Ellipsis for a in answers):
+        ANSWERS[key] = answers
     print(f"{'✓' if ok else '✗'} Exercise {key} ({title}): {message or 'correct.'}")
+    if SPECS.get(key, {}).get("kind") == "predict":
+        if key in PREDICTIONS:
+            print(f"  You predicted {PREDICTIONS[key]!r}." + (" Was it right?" if ok else " Compare it with what you measured."))
+        else:
+            print("  No prediction was written down for this one: next time, predict(...) first.")
     if not ok and strict():
         raise ExerciseError(f"exercise {key}: {message}")
 
@@ -168,6 +204,96 @@ def _caused_by(e, kind) -> bool:
             return True
         e = e.__cause__ or e.__context__
     return False
+
+
+### auditing the feedback: wrong answers are refused, and no feedback gives the answer away
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w])")
+
+
+def _numbers_in(text: str) -> list[float]:
+    return [float(m) for m in _NUMBER.findall(text)]
+
+
+def _wrong_versions(key: str, answers: tuple) -> list[tuple]:
+    """Wrong answers for exercise ``key`` near the right ones: from its ``wrong``, or perturbing the last answer."""
+    spec = SPECS.get(key, {})
+    if spec.get("wrong"):
+        return [tuple(w) if isinstance(w, tuple) else (*answers[:-1], w) for w in spec["wrong"](*answers)]
+    *context, a = answers
+    if spec.get("choices"):
+        norm = str(a).strip().lower()
+        return [(*context, c) for c in spec["choices"] if c.strip().lower() != norm]
+    if isinstance(a, (bool, np.bool_)):
+        return [(*context, not a)]
+    if isinstance(a, (int, np.integer)):
+        return [(*context, int(a) + 1), (*context, int(a) - 1)]
+    if isinstance(a, (float, np.floating)):
+        v = float(a)
+        return [(*context, v * 1.5 + (v == 0) * 0.1), (*context, v * 0.5 - (v == 0) * 0.1)]
+    try:
+        arr = np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        return []
+    if arr.size and np.all(np.isfinite(arr)):
+        return [(*context, arr + 0.3 * (1 + np.abs(arr))), (*context, arr * 0.6 - 0.2)]
+    return []
+
+
+def _leaks(message: str, right, solution: str) -> list[str]:
+    """What of the right answer, or of its solution's code, a message shows."""
+    found = []
+    values = []
+    if isinstance(right, (bool, np.bool_)):
+        values = []
+    elif isinstance(right, (list, tuple)) and right and all(isinstance(w, str) for w in right):
+        for w in set(right):
+            if re.search(rf"(?<!\w){re.escape(w.strip().lower())}(?!\w)", message.lower()):
+                found.append(f"the word {w!r}")
+    elif isinstance(right, str):
+        if re.search(rf"(?<!\w){re.escape(right.strip().lower())}(?!\w)", message.lower()):
+            found.append(f"the word {right!r}")
+    else:
+        try:
+            values = [float(v) for v in np.ravel(np.asarray(right, dtype=float))]
+        except (TypeError, ValueError):
+            values = []
+    for v in values:
+        if not np.isfinite(v):
+            continue
+        for m in _numbers_in(message):
+            if abs(m - v) <= 5e-3 * max(abs(v), 1e-12) and not (v == 0 and m == 0):
+                found.append(f"the number {m:g} (the answer is {v:g})")
+    for line in solution.splitlines():
+        line = line.strip()
+        if len(line) > 8 and not line.startswith(("#", "def ", '"""')) and line in message:
+            found.append(f"the solution's line {line!r}")
+    return found
+
+
+def _words(a) -> bool:
+    return isinstance(a, (list, tuple)) and bool(a) and all(isinstance(w, str) for w in a)
+
+
+def audit(key: str, answers: tuple | None = None, solution: str = "") -> list[str]:
+    """Problems with the feedback of exercise ``key``, tried on wrong answers near the right ``answers`` (default: the
+    last answers it was checked with): a wrong answer accepted, or a message that shows the right answer or a line of
+    ``solution``. An empty list is a clean bill."""
+    answers = ANSWERS.get(key) if answers is None else answers
+    if answers is None:
+        return [f"exercise {key} was never checked, so it cannot be audited"]
+    problems = []
+    right = answers[-1]
+    for wrong in _wrong_versions(key, answers):
+        ok, message = evaluate(key, *wrong)
+        shown = ", ".join(repr(w)[:40] for w in wrong[-1:])
+        if ok:
+            problems.append(f"exercise {key} accepts the wrong answer {shown}")
+        # a list of words may name a right word wherever the student's is right too; only the others would leak
+        hidden = [r for r, w in zip(right, wrong[-1], strict=False) if r != w] if _words(right) and _words(wrong[-1]) else right
+        for leak in _leaks(message, hidden, solution):
+            problems.append(f"exercise {key}: for the wrong answer {shown} the feedback shows {leak}: {message!r}")
+    return problems
 
 
 ### helpers for checkers

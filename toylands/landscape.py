@@ -83,7 +83,9 @@ class CriticalPoint:
     def __repr__(self):
         where = ", ".join(f"{v:.6g}" for v in self.x)
         tag = " (global)" if self.is_global else ""
-        return f"CriticalPoint({self.kind}{tag} at ({where}), value {self.value:.6g})"
+        v = self.value
+        value = f"{v:.6g}" if v == 0 or abs(v) >= 1e-12 else f"0 (to rounding: {v:.1e})"
+        return f"CriticalPoint({self.kind}{tag} at ({where}), value {value})"
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ __all__ = [
     "exponential_decay",
     "cosine_decay",
     "warmup",
+    "inverse_sqrt",
     # optimizers
     "gd",
     "sgd",
@@ -532,6 +533,12 @@ def warmup(schedule, steps: int):
     if steps < 1:
         raise OptimizerError(f"steps must be a positive number of steps; got {steps}")
     return _schedule(lambda t: base(t) * min(1.0, (t + 1) / steps), "warmup")
+
+
+def inverse_sqrt(lr):
+    """``lr_t = lr / sqrt(t + 1)``: the step sizes of the regret analyses of online learning (Reddi et al. 2018)."""
+    lr = _lr(lr)
+    return _schedule(lambda t: lr / np.sqrt(t + 1), "inverse_sqrt")
 
 
 ### optimizers

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
+from matplotlib.transforms import offset_copy
 
 from .landscape import Landscape
 from .run import Trajectory, number
@@ -46,12 +47,16 @@ __all__ = [
     "grad_norm_curves",
     "descent",
     "race",
+    "small_multiples",
     "sweep",
+    "edge_of_stability",
     "phase_diagram",
     "basins_map",
     "escape",
     "curvature_map",
     "curves",
+    "decision_regions",
+    "class_probability",
     "spectrum",
     "sharpness",
     "PlotError",
@@ -80,7 +85,7 @@ OPTIMIZER_COLORS = {
     "Adadelta": "#88CCEE",
     "Rprop": "#661100",
     "L-BFGS": "#6699CC",
-    "gradient flow": "#FFFFFF",
+    "gradient flow": "#FFFFFF",  # dashed, with a dark rim (see halo)
 }
 #: Colours for runs of one optimizer that differ by a hyperparameter (ordered: small to large, say).
 VARIANT_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255"]
@@ -155,8 +160,10 @@ def legend_below(ax, handles=None, labels=None, ncol: int | None = None):
     if not uniq:
         return None
     ncol = ncol or min(len(uniq), 3)
-    return ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=ncol,
-                     frameon=False, handlelength=2.2)  # fmt: skip
+    # a fixed distance under the axes, past the tick labels and the axis label, whatever the axes' height
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-(14 + 2.6 * plt.rcParams["font.size"]), units="points")
+    return ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+                     ncol=ncol, frameon=False, handlelength=2.2)  # fmt: skip
 
 
 ### Colours and labels of runs: decided here, once
@@ -209,6 +216,8 @@ def run_styles(traj, colors=None) -> list[RunStyle]:
             color = own or VARIANT_COLORS[k % len(VARIANT_COLORS)]
         ls = LINESTYLES[seen.get(color, 0) % len(LINESTYLES)]
         seen[color] = seen.get(color, 0) + 1
+        if tr.name == "gradient flow":  # the continuous path: dashed, whatever its colour
+            ls = "--"
         for b in range(tr.runs):
             if per_run:
                 c = (colors or VARIANT_COLORS)[b % len(colors or VARIANT_COLORS)]
@@ -306,8 +315,7 @@ def landscape_map(
         cb = ax.figure.colorbar(filled, ax=ax, shrink=0.9, pad=0.02)
         cb.set_label("loss (log-spaced levels)" if is_log else "loss")
         ticks = lv[:: max(1, len(lv) // 6)]
-        tiny = 1e-9 * (lv[-1] - lv[0])
-        cb.set_ticks(ticks, labels=["0" if abs(t) < tiny else f"{t:.3g}" for t in ticks])
+        cb.set_ticks(ticks, labels=tick_labels(ticks, 1e-9 * (lv[-1] - lv[0])))
     drawn_sets = []
     if sets:
         for s in L.critical_sets:
@@ -330,6 +338,15 @@ def landscape_map(
     if legend and (markers or drawn_sets):
         legend_below(ax)
     return MapArtists(filled, lines, cb, markers, drawn_sets, ax)
+
+
+def tick_labels(ticks, tiny: float = 0.0) -> list[str]:
+    """Labels for tick values with as few significant digits as keep them apart (3 at least)."""
+    for digits in range(3, 10):
+        labels = ["0" if abs(t) <= tiny else f"{t:.{digits}g}" for t in ticks]
+        if len(set(labels)) == len(labels):
+            return labels
+    return labels
 
 
 def critical_markers(landscape: Landscape, ax, zorder: int = 5, most: int = 40) -> dict:
@@ -503,7 +520,7 @@ def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float =
     for kind in ("diverged", "escaped"):
         if kind in kinds:
             ax.plot([], [], "x" if kind == "diverged" else ">", color="black", ms=9, mew=2.5, label=kind)
-    if legend and ax.get_legend() is not None:
+    if legend:
         legend_below(ax)
     return out
 
@@ -630,6 +647,37 @@ def race(results: dict, **kw) -> Panels:
     return descent(results, **kw)
 
 
+def small_multiples(results: dict, *, landscape=None, cols: int | None = None, figsize=None, log: bool | None = None):
+    """A race drawn one map per optimizer (same levels, same start), with every loss curve on one panel below:
+    readable where one map with every path on it is a tangle. Returns ``(fig, map_axes, loss_axes)``."""
+    if not isinstance(results, dict) or not results:
+        raise PlotError("small_multiples() takes the dict that tl.race returns: {name: Trajectory}")
+    n = len(results)
+    cols = cols or (n if n <= 5 else -(-n // 2))
+    rows = -(-n // cols)
+    L = _two_d(landscape or next(iter(results.values())).landscape)
+    fig = plt.figure(figsize=figsize or (11, 3.3 * rows + 3.2), layout="constrained")
+    grid = fig.add_gridspec(rows + 1, cols, height_ratios=[1] * rows + [0.95])
+    styles = dict(zip(results, [st for st in run_styles(results) if st.run == 0], strict=True))
+    maps = []
+    for k, (name, tr) in enumerate(results.items()):
+        ax = fig.add_subplot(grid[k // cols, k % cols])
+        landscape_map(L, ax, n=150, colorbar=False, legend=False, title=name)
+        paths({name: tr}, ax, landscape=L, colors=[styles[name].color], legend=False)
+        ax.set_aspect("auto")
+        o = tr.outcomes[0]
+        words = {"moving": "still moving"}.get(o.kind, o.kind) + (f" at step {o.step}" if o.step >= 0 else "")
+        ax.text(0.03, 0.03, words, transform=ax.transAxes, fontsize=10, va="bottom", in_layout=False, clip_on=True,
+                bbox=dict(fc="white", ec="none", alpha=0.85, pad=1.5))  # fmt: skip
+        if k % cols:
+            ax.set_ylabel("")
+        maps.append(ax)
+    ax_loss = fig.add_subplot(grid[rows, :])
+    loss_curves(results, ax_loss, log=log, legend=False)
+    ax_loss.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    return fig, maps, ax_loss
+
+
 ### Analyses
 
 
@@ -659,8 +707,33 @@ def sweep(s, ax=None, *, color=PALETTE[5], thresholds: dict | None = None):
         ax.axvline(x, color=VARIANT_COLORS[(k + 1) % len(VARIANT_COLORS)], ls=LINESTYLES[(k + 2) % 4], lw=1.4,
                    label=f"{label} = {x:.3g}")  # fmt: skip
     ax.set(xlabel="learning rate", ylabel="final loss - min", xlim=(s.lr.min() / 1.2, s.lr.max() * 1.2))
-    ax.legend(loc="best")
+    legend_below(ax, ncol=2)
     return line, band, thr
+
+
+def edge_of_stability(s, ax=None, *, color=PALETTE[5]):
+    """Where each run of a sweep came to rest, how sharp the landscape is there: ``lambda_max`` at the middle of the
+    run's last two points, against the learning rate, with the curve ``2 / lr``. Gradient descent cannot stay where
+    ``lambda_max > 2 / lr``: runs that cannot reach the minimum stop on that curve. Returns the points' Line2D."""
+    ax = _ax(ax, figsize=(5.5, 3.5))
+    tr = s.trajectory
+    ok = ~tr.stopped
+    L = tr.landscape
+    from .analysis import hessian_eig
+
+    middle = (tr.positions[-1] + tr.positions[-2]) / 2
+    lam = np.full(len(s.lr), np.nan)
+    lam[ok] = hessian_eig(L, middle[ok])[0][:, -1]
+    (line,) = ax.plot(s.lr, lam, "o", color=color, ms=5, label=r"$\lambda_{max}$ where the run came to rest")
+    grid = np.geomspace(s.lr.min(), s.lr.max(), 200)
+    ax.plot(grid, 2 / grid, color="black", ls="--", lw=1.4, label=r"$2/\mathrm{lr}$: the sharpest it can stay in")
+    if s.diverged.any():
+        ax.axvspan(s.lr[s.diverged].min(), s.lr.max() * 1.5, color=PALETTE[2], alpha=0.15, lw=0, label="diverged")
+    ax.set(xscale="log", yscale="log", xlabel="learning rate", ylabel=r"sharpness $\lambda_{max}$",
+           xlim=(s.lr.min() / 1.2, s.lr.max() * 1.2))  # fmt: skip
+    fit_log_axis(ax, np.concatenate([lam[np.isfinite(lam)], [2 / s.lr.max(), 2 / s.lr.min()]]))
+    legend_below(ax, ncol=2)
+    return line
 
 
 def phase_diagram(lrs, momenta, final_loss, diverged=None, ax=None, *, cmap: str = "viridis", curvature: float | None = None):
@@ -813,6 +886,59 @@ def curves(paths: dict, ax=None, *, what: str = "loss", colors=None, barriers: b
     ax.set(xlabel="t (0 and 1: the two ends)", ylabel=what.replace("_", " "))
     ax.legend(loc="best")
     return drawn
+
+
+#: Class 0 sky blue, class 1 orange (Okabe & Ito), through white where the network is unsure; the data points
+#: in the darker blue and vermillion of the same palette, so that they stand out from their regions.
+CLASS_CMAP = mcolors.LinearSegmentedColormap.from_list("toylands_classes", ["#56B4E9", "#FFFFFF", "#E69F00"])
+POINT_CMAP = mcolors.LinearSegmentedColormap.from_list("toylands_points", ["#0072B2", "#D55E00"])
+
+
+def data_points(L, ax, test: bool = True):
+    """The data of a two-input classifier as points coloured by class."""
+    X, y = (L.data.X_test, L.data.y_test) if test else (L.data.X, L.data.y)
+    k = max(1, L.data.n_classes - 1)
+    return ax.scatter(X[:, 0], X[:, 1], c=y, cmap=POINT_CMAP, vmin=0, vmax=k, s=16, edgecolors="white", linewidths=0.5,
+                      zorder=3)  # fmt: skip
+
+
+def class_probability(L, thetas, X) -> np.ndarray:
+    """What a two-input classifier says at points ``X`` ``(m, 2)``: the probability of class 1 (two classes), or the
+    class (more), for every parameter vector of ``thetas`` ``(..., P)``; shape ``thetas.shape[:-1] + (m,)``."""
+    out = np.asarray(L.model.forward(np.asarray(thetas, float), np.asarray(X, float)))
+    if out.shape[-1] > 1:
+        return out.argmax(-1).astype(float)
+    z = out[..., 0]
+    if L.net.loss == "cross_entropy":
+        return 0.5 * (1 + np.tanh(0.5 * z))
+    return np.clip(z, 0.0, 1.0)
+
+
+def _input_grid(L, n: int):
+    d = L.data
+    if d.task != "classification" or d.n_inputs != 2:
+        raise PlotError(f"decision regions are drawn for classifiers of two inputs; {d.name!r} has {d.n_inputs} inputs "
+                        f"({d.task})")  # fmt: skip
+    X = np.vstack([d.X, d.X_test])
+    lo, hi = X.min(0), X.max(0)
+    pad = 0.1 * (hi - lo)
+    (x0, y0), (x1, y1) = lo - pad, hi + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return np.column_stack([gx.ravel(), gy.ravel()]), (x0, x1, y0, y1)
+
+
+def decision_regions(L, theta, ax=None, *, n: int = 120, test: bool = True, title: str | None = None):
+    """What a network of two inputs computes: the probability of class 1 over the plane of its inputs (blue: class 0,
+    orange: class 1, white: unsure), with the data (the test points, or the training points)."""
+    grid, extent = _input_grid(L, n)
+    ax = _ax(ax, figsize=(5.0, 4.0))
+    P = class_probability(L, theta, grid).reshape(n, n)
+    k = max(1, L.data.n_classes - 1)
+    image = ax.imshow(P, extent=extent, origin="lower", cmap=CLASS_CMAP, vmin=0, vmax=k, aspect="auto", alpha=0.75,
+                      interpolation="bilinear")  # fmt: skip
+    data_points(L, ax, test)
+    ax.set(xlabel="input 1", ylabel="input 2", title=title or f"what the network computes ({'test' if test else 'training'} points)")
+    return image
 
 
 def spectrum(s, ax=None, *, color=PALETTE[5], log: bool = True):

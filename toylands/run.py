@@ -74,6 +74,7 @@ class Outcome(NamedTuple):
     at: CriticalPoint | CriticalSet | None = None
     minimum: int = -1
     distance: float = float("nan")
+    period: int = 0  # a run still moving that ended bouncing among this many points (0: it did not)
 
     def __str__(self):
         return self.words
@@ -248,18 +249,21 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
     )
     out: list[Outcome | None] = [None] * tr.runs
     unknown = []
+    # 'converged' means near the point and practically still: a run creeping towards it is still moving
+    last = np.linalg.norm(tr.positions[-1] - tr.positions[-2], axis=-1) if tr.steps else np.zeros(tr.runs)
+    still = last <= 1e-3 * r
     for i in range(tr.runs):
         k = int(tr.stopped_at[i])
         if k >= 0:
             out[i] = _stopped(tr, i, k, values[:, i])
-        elif d_min.shape[1] and d_min[i].min() <= r:
+        elif d_min.shape[1] and d_min[i].min() <= r and still[i]:
             j = int(np.argmin(d_min[i]))
             c = minima[j]
             out[i] = Outcome("converged", f"converged to {_name(L, c)} at {point(c.x)}", at=c, minimum=j, distance=d_min[i, j])
-        elif d_other.shape[1] and d_other[i].min() <= r:
+        elif d_other.shape[1] and d_other[i].min() <= r and still[i]:
             c = others[int(np.argmin(d_other[i]))]
             out[i] = Outcome("resting", f"resting at {_name(L, c)} at {point(c.x)}", at=c, distance=float(nearest_min[i]))
-        elif d_sets.shape[1] and d_sets[i].min() <= r:
+        elif d_sets.shape[1] and d_sets[i].min() <= r and still[i]:
             s = L.critical_sets[int(np.argmin(d_sets[i]))]
             kind = "converged" if s.kind == "min" else "resting"
             verb = "converged to" if kind == "converged" else "resting on"
@@ -281,6 +285,18 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
                 kinds[flat] = signature(lam, atol=1e-8 * scale[:, None])
         for n, i in enumerate(unknown):
             far = f", {number(nearest_min[i])} from the nearest minimum" if np.isfinite(nearest_min[i]) else ""
+            if not flat[n] and last[i] <= 1e-9 * L.diameter:  # stopped where the loss is not flat: the optimizer's own balance
+                wd = np.any(np.asarray(tr.hyper.get("weight_decay", 0.0)) != 0) if not callable(tr.hyper.get("weight_decay")) else True
+                why = "its weight decay pulls against the gradient" if wd else "the optimizer's own balance holds it"
+                out[i] = Outcome("resting", f"resting at {point(X[i])}, not a critical point of the loss: {why}",
+                                 distance=float(nearest_min[i]))  # fmt: skip
+                continue
+            cycle = _cycle(tr.positions[:, i], L.diameter)
+            if cycle:
+                words = "two points" if cycle == 2 else f"{cycle} points"
+                out[i] = Outcome("moving", f"still moving: bouncing between {words}{far}", distance=float(nearest_min[i]),
+                                 period=cycle)  # fmt: skip
+                continue
             if kinds[n] == "min":
                 out[i] = Outcome("converged", f"converged to a minimum at {point(X[i])} (not a declared one)",
                                  distance=float(nearest_min[i]))  # fmt: skip
@@ -293,6 +309,21 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
             else:
                 out[i] = Outcome("moving", f"still moving{far}", distance=float(nearest_min[i]))
     return out
+
+
+def _cycle(P: np.ndarray, size: float, longest: int = 4) -> int:
+    """The period p (2 to ``longest``) of a run that ended bouncing among p points (every p steps it comes back
+    to within a thousandth of its step, while its steps stay large), else 0."""
+    if len(P) <= 2 * longest or not np.all(np.isfinite(P[-2 * longest :])):
+        return 0
+    step = np.linalg.norm(P[-1] - P[-2])
+    if not step > 1e-6 * size:
+        return 0
+    for p in range(2, longest + 1):
+        back = np.linalg.norm(P[-p:] - P[-2 * p : -p], axis=-1).max()
+        if back <= 1e-3 * step:
+            return p
+    return 0
 
 
 def _stopped(tr: Trajectory, i: int, k: int, v: np.ndarray) -> Outcome:

@@ -28,7 +28,8 @@ from .run import Trajectory, number, run
 from .stage import Stage, ipympl_active
 from .zoo import catalogue, get, landscapes, param_ranges
 
-__all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "ipympl_active", "LR_VALUES", "nice_values"]
+__all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPath", "ipympl_active", "LR_VALUES",
+           "nice_values"]  # fmt: skip
 
 #: Which hyperparameter sliders each optimizer shows, beyond the learning rate.
 OPTIMIZER_KNOBS = {
@@ -772,3 +773,115 @@ class Picker(_Widget):
     @property
     def readout(self) -> str:
         return self._text.value
+
+
+class NetworkPath(_Widget):
+    """Walk along a network's parameters with a slider: a training run, or paths between two solutions.
+
+    Left, what the network computes at the point (the probability of class 1 over the plane of its two
+    inputs, with the test points); right, where the point is: on a plane of the landscape (``plane``,
+    with each path projected onto it) or, without a plane, on the loss along each path.
+
+    Args:
+      L: the network's landscape (a classifier of two inputs).
+      paths: ``{name: thetas}``, each ``(n, P)`` parameter vectors, all of the same length ``n`` (or one array).
+      at: the slider's values at the ``n`` points (a step, or ``t`` from 0 to 1); default 0 .. n - 1.
+      label: what the slider's values are called (``"step"``, ``"t"``).
+      plane: a 2-D view (``nets.pca_plane``, ``nets.plane_through`` ...) to draw the paths on.
+    """
+
+    def __init__(self, L, paths, at=None, *, label: str = "t", plane=None, live: bool | None = None, n_grid: int = 90):
+        from .nets.views import Plane
+
+        paths = {"training": paths} if not isinstance(paths, dict) else dict(paths)
+        if not paths:
+            raise ValueError("NetworkPath needs at least one path of parameter vectors")
+        self.L, self.label = L, label
+        self.paths = {k: L.as_points(v, f"path {k!r}", batch=True) for k, v in paths.items()}
+        n = {len(v) for v in self.paths.values()}
+        if len(n) != 1 or n == {1}:
+            raise ValueError(f"every path must have the same number (at least 2) of parameter vectors; got {sorted(n)}")
+        n = n.pop()
+        self.at = np.arange(n) if at is None else np.asarray(at, float)
+        if self.at.shape != (n,):
+            raise ValueError(f"at must give one value per point of the paths ({n}); got shape {self.at.shape}")
+        if plane is not None and not isinstance(plane, Plane):
+            raise ValueError("plane must be a 2-D view of the network, e.g. nets.pca_plane(...)[0] or nets.plane_through(...)")
+        self.plane = plane
+        grid, extent = plot._input_grid(L, n_grid)
+        self._images = {k: plot.class_probability(L, v, grid).reshape(n, n_grid, n_grid) for k, v in self.paths.items()}
+        self._loss = {k: np.asarray(L(v)) for k, v in self.paths.items()}
+        from .nets import accuracy
+
+        self._test_accuracy = {k: accuracy(L, v, test=True) for k, v in self.paths.items()}
+        c = self.controls = {}
+        if len(self.paths) > 1:
+            c["path"] = W.Dropdown(options=list(self.paths), value=list(self.paths)[0], description="path")
+        c["at"] = W.SelectionSlider(options=[(number(a), i) for i, a in enumerate(self.at)], value=0, description=label,
+                                    continuous_update=True, layout=W.Layout(width="560px"))  # fmt: skip
+        self.stage = Stage(figsize=(11.0, 4.4), live=live)
+        self._build(extent)
+        self._readout = W.HTML()
+        self.readout = ""
+        self._redraw = Coalescer(self._show)
+        self._show()
+        for k in c:
+            c[k].observe(lambda ch: self._redraw(), names="value")
+        self.box = W.VBox([W.HBox(list(c.values())), self.stage.view, self._readout])
+
+    def _build(self, extent):
+        st = self.stage
+        ax_net, ax_where = st.fig.subplots(1, 2, width_ratios=[1, 1.15])
+        k = max(1, self.L.data.n_classes - 1)
+        first = next(iter(self._images.values()))[0]
+        self._image = st.animated(ax_net.imshow(first, extent=extent, origin="lower", cmap=plot.CLASS_CMAP, vmin=0, vmax=k,
+                                                aspect="auto", alpha=0.75, interpolation="bilinear"))  # fmt: skip
+        plot.data_points(self.L, ax_net)
+        ax_net.set(xlabel="input 1", ylabel="input 2", title="what the network computes (test points)")
+        styles = {name: plot.VARIANT_COLORS[i % len(plot.VARIANT_COLORS)] for i, name in enumerate(self.paths)}
+        self._heads = {}
+        if self.plane is not None:
+            plot.landscape_map(self.plane, ax_where, n=61, legend=False, title=self.plane.name.split(":")[0])
+            for name, thetas in self.paths.items():
+                xy = self.plane.coordinates(thetas)
+                ax_where.plot(xy[:, 0], xy[:, 1], color=styles[name], lw=2, label=name, path_effects=plot.halo(styles[name]))
+                self._heads[name] = st.animated(ax_where.plot([], [], "o", color=styles[name], mec="black", ms=10, zorder=8)[0])
+            self._xy = {name: self.plane.coordinates(t) for name, t in self.paths.items()}
+            plot.legend_below(ax_where)
+        else:
+            for name in self.paths:
+                ax_where.plot(self.at, self._loss[name], color=styles[name], lw=2, label=name)
+                self._heads[name] = st.animated(ax_where.plot([], [], "o", color=styles[name], mec="black", ms=9, zorder=8)[0])
+            self._now = st.animated(ax_where.axvline(self.at[0], color="grey", lw=1.2, ls=":"))
+            ax_where.set(xlabel=self.label, ylabel="training loss", title="the loss along the path")
+            if len(self.paths) > 1:
+                ax_where.legend(loc="best")
+        st.fig.set_layout_engine("tight")
+
+    @property
+    def index(self) -> int:
+        return int(self.controls["at"].value)
+
+    @property
+    def path(self) -> str:
+        return self.controls["path"].value if "path" in self.controls else next(iter(self.paths))
+
+    @property
+    def theta(self) -> np.ndarray:
+        """The parameter vector shown now."""
+        return self.paths[self.path][self.index]
+
+    def _show(self):
+        i, name = self.index, self.path
+        self._image.set_data(self._images[name][i])
+        for k, head in self._heads.items():
+            if self.plane is not None:
+                head.set_data([self._xy[k][i, 0]], [self._xy[k][i, 1]])
+            else:
+                head.set_data([self.at[i]], [self._loss[k][i]])
+        if self.plane is None:
+            self._now.set_xdata([self.at[i], self.at[i]])
+        self.readout = (f"<b>{name}</b>, {self.label} = {number(self.at[i])}: training loss {number(self._loss[name][i])}, "
+                        f"test accuracy {self._test_accuracy[name][i]:.0%}")  # fmt: skip
+        self._readout.value = self.readout
+        self.stage.update()

@@ -81,7 +81,8 @@ def _network(L) -> NetLandscape:
     return L
 
 
-def plane(L: NetLandscape, origin, d1, d2, bounds=((-1, 1), (-1, 1)), name: str = "plane", marks=()) -> Plane:
+def plane(L: NetLandscape, origin, d1, d2, bounds=((-1, 1), (-1, 1)), name: str = "plane", marks=(),
+          labels=("\\alpha", "\\beta")) -> Plane:  # fmt: skip
     """The loss on ``origin + x d1 + y d2`` over ``bounds``, as a 2-D Landscape."""
     L = _network(L)
     origin, d1, d2 = (_vector(L, v, w) for v, w in ((origin, "origin"), (d1, "d1"), (d2, "d2")))
@@ -105,6 +106,7 @@ def plane(L: NetLandscape, origin, d1, d2, bounds=((-1, 1), (-1, 1)), name: str 
         reference=L.reference,
         formula=r"L(\theta_0 + x d_1 + y d_2)",
         log_scale=True,
+        labels=labels,
         marks=tuple((k, tuple(map(float, v))) for k, v in marks),
         network=L,
         origin=origin,
@@ -189,7 +191,7 @@ def pca_plane(L: NetLandscape, trajectory, run: int = 0, margin: float = 0.25) -
     lo, hi = XY.min(0), XY.max(0)
     pad = margin * np.maximum(hi - lo, 1e-3)
     pl = plane(L, end, d1, d2, bounds=tuple(zip(lo - pad, hi + pad, strict=True)), name="PCA plane of training",
-               marks=(("end", (0, 0)), ("start", tuple(XY[0]))))  # fmt: skip
+               marks=(("end", (0, 0)), ("start", tuple(XY[0]))), labels=("\\mathrm{PC}_1", "\\mathrm{PC}_2"))  # fmt: skip
     object.__setattr__(pl, "description", f"{pl.description} It captures {explained:.1%} of the run's movement.")
     object.__setattr__(pl, "explained", explained)
     name = trajectory.name if isinstance(trajectory, Trajectory) else "training"

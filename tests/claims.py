@@ -1,0 +1,106 @@
+"""What the lessons say their results show, as expressions over each lesson's own variables.
+
+Each entry is ``(the sentence in the lesson, an expression that must be true after the lesson ran)``. The test
+runs every lesson, then evaluates these in the same kernel, so text and figures cannot drift apart.
+"""
+
+CLAIMS: dict[str, list[tuple[str, str]]] = {}
+
+CLAIMS["00-welcome"] = [
+    ("Himmelblau's function: four minima of equal value 0", "len(L.minima) == 4 and all(c.value == 0 for c in L.minima)"),
+    ("the slope is most negative, -|grad f|, straight against the gradient: no direction goes down faster",
+     "np.isclose(steepest @ g, -np.linalg.norm(g)) and steepest @ g < slopes.min()"),
+    ("gradient descent from Himmelblau's five default starts converges, in four different minima",
+     "all(o.kind == 'converged' for o in traj.outcomes) and len(set(traj.ended_in.tolist())) == 4"),
+    ("on the saddle the loss has no bottom: the run escapes",
+     "tl.run(tl.gd(0.05), tl.saddle, [-1.8, 0.1], steps=200).outcomes[0].kind == 'escaped'"),
+    ("on the round bowl a learning rate of 2.5 is too large: the run diverges",
+     "tl.run(tl.gd(2.5), tl.bowl, [1.5, 1.0], steps=50).outcomes[0].kind == 'diverged'"),
+    ("the explorer at lr = 0.02 shows 0.02, and the run converges",
+     "ex.state['lr'] == 0.02 and ex.trajectory.outcomes[0].kind == 'converged'"),
+]
+
+CLAIMS["01-a-tour-of-landscapes"] = [
+    ("the six-hump camel has six minima: two global and four local",
+     "len(tl.six_hump_camel.minima) == 6 and sum(c.is_global for c in tl.six_hump_camel.minima) == 2"),
+    ("at the saddle of x^2 - y^2 one eigenvalue is negative and one positive", "lam[0] < 0 < lam[1]"),
+    ("on the double well the strip around x = 0 curves down (red), the wells curve up (blue)",
+     "tl.hessian_eig(tl.double_well, [0.0, 0.0])[0][0] < 0 < tl.hessian_eig(tl.double_well, [1.0, 0.0])[0][0]"),
+    ("the monkey saddle's Hessian at the origin is zero",
+     "np.allclose(tl.monkey_saddle.hessian([0.0, 0.0]), 0)"),
+    ("the degenerate saddle's Hessian has eigenvalues 2 and 0, yet the loss falls along y",
+     "np.allclose(tl.hessian_eig(tl.degenerate_saddle, [0.0, 0.0])[0], [0, 2]) and tl.degenerate_saddle([0.0, 1.0]) < 0"),
+    ("along a connected set of minima the Hessian has a zero eigenvalue",
+     "all(abs(tl.hessian_eig(tl.get(n), s.points(5))[0][:, 0]).max() < 1e-9 for n in ('ring', 'hyperbola') "
+     "for s in tl.get(n).minimum_sets)"),
+    ("the search finds Himmelblau's nine critical points: four minima, four saddles, one maximum",
+     "sorted(c.kind for c in found) == ['max'] + ['min'] * 4 + ['saddle'] * 4"),
+]
+
+CLAIMS["02-gradient-descent-and-the-learning-rate"] = [
+    ("the smallest learning rate crawls, the middle one gets there, the largest blows up",
+     "[o.kind for o in traj.outcomes] == ['moving', 'converged', 'diverged']"),
+    ("the diverged learning rates begin at the first one past the line 2 / lambda_max",
+     "sweep.threshold == 0.2 and sweep.divergence_lr == sweep.lr[sweep.lr > 0.2].min() "
+     "and not sweep.diverged[sweep.lr < 0.2].any()"),
+    ("Rosenbrock: at its minimum lambda_max is about 1002, so the minimum is stable only below about 0.002",
+     "abs(tl.hessian_eig(tl.rosenbrock, [1.0, 1.0])[0][-1] - 1002) < 1 and abs(rosen.threshold - 0.002) < 1e-5"),
+    ("the valley is sharper still at the start", "at_start < rosen.threshold"),
+    ("below 0.002 the minimum is stable: the larger learning rates converge, the smallest are still on their way",
+     "np.all(rosen_lrs[groups['converged']] < rosen.threshold) and groups['converged'].sum() >= 5 "
+     "and rosen_lrs[groups['still on their way']].max() < rosen_lrs[groups['converged']].min()"),
+    ("between 0.002 and about 0.006 they stall, bouncing between two points; above about 0.006 they diverge",
+     "rosen_lrs[groups['stalled, bouncing']].min() > rosen.threshold and 0.005 < rosen_lrs[groups['stalled, bouncing']].max() "
+     "< rosen_lrs[groups['diverged']].min() < 0.007 and groups['diverged'][-1]"),
+    ("every run falls in one of the four groups",
+     "sum(g.astype(int) for g in groups.values()).tolist() == [1] * len(rosen_lrs)"),
+    ("stalled runs stop where lambda_max = 2 / lr (at the middle of their two points), to three digits",
+     "all(abs(lr * tl.hessian_eig(tl.rosenbrock, (rosen.trajectory.positions[-1, i] + rosen.trajectory.positions[-2, i]) / 2)"
+     "[0][-1] / 2 - 1) < 1e-3 for i, lr in enumerate(rosen_lrs) if groups['stalled, bouncing'][i])"),
+    ("the run with lr 0.004 stalls bouncing between two points",
+     "stall.outcomes[0].period == 2 and abs(0.004 * tl.hessian_eig(tl.rosenbrock, middle)[0][-1] / 2 - 1) < 1e-3"),
+    ("small steps follow the gradient flow (at time 3 they are where it is); large ones leave it (they cross y = 0, "
+     "which the flow never does)",
+     "np.linalg.norm(small.final[0] - flow.final[0]) < 0.02 and large.positions[:, 0, 1].min() < 0 < flow.positions[:, 0, 1].min()"),
+    ("on Himmelblau every start ends in one of the four minima, about a quarter each",
+     "b.fractions()['elsewhere'] == 0 and b.fractions()['diverged'] == 0 "
+     "and all(0.2 < b.fractions()[k] < 0.3 for k in range(4))"),
+]
+
+CLAIMS["03-momentum-and-nesterov"] = [
+    ("about kappa steps: ten times the condition number costs about ten times the steps",
+     "9 < gd_steps[1000.0] / gd_steps[100.0] < 11"),
+    ("momentum and Nesterov reach the minimum far sooner than gradient descent, Nesterov first",
+     "0 <= race['Nesterov'].steps_to(1e-6)[0] < race['Momentum'].steps_to(1e-6)[0] and race['GD'].steps_to(1e-6)[0] == -1"),
+    ("at lr 0.035 gradient descent (lr lambda_max = 1.75 < 2) and heavy ball stay stable; Nesterov diverges",
+     "0.035 * 50 == 1.75 and [push[k].outcomes[0].kind for k in ('GD', 'Momentum', 'Nesterov')] "
+     "== ['moving', 'converged', 'diverged']"),
+    ("at beta = 0.8 Nesterov's edge is 1.38, below gradient descent's 2 and heavy ball's 3.6",
+     "round((2 + 2 * 0.8) / (1 + 2 * 0.8), 2) == 1.38 and 2 * (1 + 0.8) == 3.6"),
+    ("the diverged pairs begin at heavy ball's edge, in every row of the phase diagram (within one cell)",
+     "all(np.searchsorted(lrs, lrs[blown.reshape(40, 30)[:, j]].min()) - np.searchsorted(lrs, 2 * (1 + b) / 50) in (-1, 0) "
+     "for j, b in enumerate(betas))"),
+    ("the fastest pair of the grid sits next to Polyak's optimum",
+     "abs(np.log(lrs[i] / (4 / (np.sqrt(50) + 1) ** 2))) < 0.1 and abs(betas[j] - ((np.sqrt(50) - 1) / (np.sqrt(50) + 1)) ** 2) < 0.04"),
+]
+
+CLAIMS["04-adaptive-methods"] = [
+    ("tl.tune's chosen rates are never at the edge of the grid", "not any(t.at_edge for t in (*axis_best.values(), *fair.values()))"),
+    ("along the axes AdaGrad and RMSprop straighten the ravine: a few steps, where momentum needs hundreds and GD more",
+     "0 <= axis_race['AdaGrad'].steps_to(1e-6)[0] <= 30 and 0 <= axis_race['RMSprop'].steps_to(1e-6)[0] <= 30 "
+     "and axis_race['Momentum'].steps_to(1e-6)[0] > 100 and axis_race['GD'].steps_to(1e-6)[0] == -1"),
+    ("turned by 45 degrees, AdaGrad and RMSprop no longer reach 1e-6 within 300 steps",
+     "turned_race['AdaGrad'].steps_to(1e-6)[0] == -1 and turned_race['RMSprop'].steps_to(1e-6)[0] == -1"),
+    ("Adam still converges on the turned ravine, but no faster than plain momentum",
+     "abs(int(turned_race['Adam'].steps_to(1e-6)[0]) - int(turned_race['Momentum'].steps_to(1e-6)[0])) <= 15"),
+    ("Adam with L2 rests exactly at the minimum of f + lambda |x|^2 / 2",
+     "np.allclose(decays['Adam + L2'].final[0], l2_minimum, atol=1e-6) and decays['Adam + L2'].outcomes[0].kind == 'resting'"),
+    ("AdamW never rests beyond its box |x_i| <= 1 / lambda = 2, and creeps towards the face y = 2, short of the minimum's 3",
+     "np.abs(decays['AdamW'].final[0]).max() <= 2 and 1.9 < decays['AdamW'].final[0, 1] <= 2"),
+    ("on Reddi's problem Adam (beta2 = 0.1) ends at the worst point x = +1, AMSGrad at the best, x = -1",
+     "online['Adam'].final[0] > 0.99 and online['AMSGrad'].final[0] < -0.99"),
+    ("Adam's average regret stays high; AMSGrad's falls towards 0",
+     "online['Adam'].regret[-1, 0] > 0.5 and online['AMSGrad'].regret[-1, 0] < 0.02"),
+    ("with beta2 = 0.99 Adam finds x = -1 too",
+     "tl.online.run_online(tl.adam(lr, b1=0.0, b2=0.99), problem, steps=6000).final[0] < -0.99"),
+]
