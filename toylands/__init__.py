@@ -31,7 +31,7 @@ from .zoo import GROUPS, catalogue, get, landscapes, param_ranges
 from .optim import *  # noqa: F403  (the optimizers, blocks and schedules)
 from .optim import __all__ as _optim_all
 from .run import OUTCOMES, Outcome, RunError, Trajectory, gradient_flow, race, run
-from . import online  # noqa: E402  (online problems: tl.online.reddi, tl.online.run_online)
+from . import online  # online problems: tl.online.reddi, tl.online.run_online
 
 __version__ = "0.1.0"
 
@@ -66,6 +66,7 @@ __all__ = [
     "Trajectory",
     "Outcome",
     "OUTCOMES",
+    "online",
     "gradient_flow",
     "race",
     "run",

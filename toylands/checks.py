@@ -63,8 +63,8 @@ def _00_1(kinds):
     runs = run(optim.gd(0.05), get("double_well"), [[0.0, 1.2], [0.001, 1.2], [-1.8, -1.0]], 300)
     off = [i + 1 for i, (w, o) in enumerate(zip(words, runs.outcomes, strict=True)) if w != o.kind]
     if off:
-        raise Wrong(f"run {off[0]} did not end that way: did you make the runs with tl.run, from the three starts "
-                    "in that order, and read traj.outcomes? Where its start lies, which way does the gradient point?")  # fmt: skip
+        raise Wrong(f"run {off[0]} did not end that way: did you make the runs with tl.run, from the three starts in "
+                    "that order, and read traj.outcomes? Where its start lies, which way does the gradient point?")
     return "one rests on the pass, where the gradient never leaves the line x = 0; the others roll into the wells."
 
 
@@ -192,7 +192,8 @@ def _02_2(lr):
     if not v < 1e-10:
         raise Wrong(f"after 100 steps the loss is still {v:.2g}: each direction shrinks by |1 - lr lambda| a step; "
                     "which learning rate makes the worse of the two factors smallest?")  # fmt: skip
-    return f"the loss is {v:.1e} after 100 steps: both directions shrink fast at a learning rate near 2 / (lambda_min + lambda_max)."
+    return (f"the loss is {v:.1e} after 100 steps: both directions shrink fast at a learning rate near "
+            "2 / (lambda_min + lambda_max).")
 
 
 @exercise("02.3", "where gradient descent stalls", kind="explain")
@@ -311,7 +312,7 @@ def _04_2(rmsprop_update):
 def _04_3(largest):
     strong = run(optim.adamw(0.05, weight_decay=2.0), get("booth"), [-8.0, -8.0], 8000)
     close(largest, float(np.abs(strong.final[0]).max()), 1e-3, "largest",
-          "run tl.adamw(0.05, weight_decay=2.0) from (-8, -8) for 8,000 steps and take the larger |coordinate| at the end.")  # fmt: skip
+          "run tl.adamw(0.05, weight_decay=2.0) from (-8, -8) for 8,000 steps; take the larger |coordinate| at the end.")
     return "both coordinates rest at the face of the box, 1 / lambda: the decay, not the loss, decides where AdamW stops."
 
 

@@ -937,7 +937,8 @@ def decision_regions(L, theta, ax=None, *, n: int = 120, test: bool = True, titl
     image = ax.imshow(P, extent=extent, origin="lower", cmap=CLASS_CMAP, vmin=0, vmax=k, aspect="auto", alpha=0.75,
                       interpolation="bilinear")  # fmt: skip
     data_points(L, ax, test)
-    ax.set(xlabel="input 1", ylabel="input 2", title=title or f"what the network computes ({'test' if test else 'training'} points)")
+    which = "test" if test else "training"
+    ax.set(xlabel="input 1", ylabel="input 2", title=title or f"what the network computes ({which} points)")
     return image
 
 

@@ -286,7 +286,8 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
         for n, i in enumerate(unknown):
             far = f", {number(nearest_min[i])} from the nearest minimum" if np.isfinite(nearest_min[i]) else ""
             if not flat[n] and last[i] <= 1e-9 * L.diameter:  # stopped where the loss is not flat: the optimizer's own balance
-                wd = np.any(np.asarray(tr.hyper.get("weight_decay", 0.0)) != 0) if not callable(tr.hyper.get("weight_decay")) else True
+                decay = tr.hyper.get("weight_decay", 0.0)
+                wd = callable(decay) or bool(np.any(np.asarray(decay) != 0))
                 why = "its weight decay pulls against the gradient" if wd else "the optimizer's own balance holds it"
                 out[i] = Outcome("resting", f"resting at {point(X[i])}, not a critical point of the loss: {why}",
                                  distance=float(nearest_min[i]))  # fmt: skip
