@@ -104,3 +104,80 @@ CLAIMS["04-adaptive-methods"] = [
     ("with beta2 = 0.99 Adam finds x = -1 too",
      "tl.online.run_online(tl.adam(lr, b1=0.0, b2=0.99), problem, steps=6000).final[0] < -0.99"),
 ]
+
+CLAIMS["05-saddles-and-plateaus"] = [
+    ("minima among random symmetric matrices are far rarer than coin flips, from d = 2 on",
+     "all(share[d] < 2.0 ** -d * 0.7 for d in (2, 5)) and share[10] == 0 and share[20] == 0"),
+    ("started on the stable direction, gradient descent rests at the saddle; a hair off it, it escapes",
+     "[o.kind for o in traj.outcomes] == ['resting', 'escaped', 'escaped', 'escaped']"),
+    ("the time to escape grows as the offset shrinks, by about the same number of steps per factor of 10",
+     "traj.stopped_at[1] > traj.stopped_at[2] > traj.stopped_at[3] and "
+     "abs((traj.stopped_at[1] - traj.stopped_at[2]) / 3 - (traj.stopped_at[2] - traj.stopped_at[3]) / 2) < 6"),
+    ("escape time is logarithmic in the noise and follows the theory", "np.allclose(esc.median, theory, rtol=0.15)"),
+    ("degenerate saddles hold far longer: no escape within 4,000 steps until the noise is large",
+     "not escapes['degenerate_saddle'].escaped[:6].any() and escapes['saddle'].escaped.all()"),
+    ("Newton rests at the saddle; saddle-free Newton and gradient descent do not",
+     "newton_race['Newton'].outcomes[0].kind == 'resting' and newton_race['Saddle-free Newton'].outcomes[0].kind == 'converged' "
+     "and newton_race['GD'].outcomes[0].kind != 'resting'"),
+    ("the run from (-4, 4) creeps with a gradient near 1e-4 for about 800 steps, then drops to the minimum",
+     "plateau.outcomes[1].kind == 'converged' and np.all(plateau.grad_norms[150:750, 1] < 1e-3) "
+     "and 750 < np.argmax(plateau.grad_norms[:, 1] > 1e-2) < 900"),
+    ("the run from (-5, -4) is still on the plateau after 1,500 steps",
+     "plateau.outcomes[0].kind == 'moving' and plateau.values[-1, 0] > 0.3"),
+]
+
+CLAIMS["06-symmetry-valleys"] = [
+    ("each run ends in the copy of the teacher on its side of the diagonal",
+     "all(o.kind == 'converged' and (o.at.x[0] > o.at.x[1]) == (s[0] > s[1]) for o, s in zip(traj.outcomes, traj.positions[0]))"),
+    ("each solution of permutation_4d has 2 x 2 x 2 = 8 copies", "sum(c.kind == 'min' for c in tl.permutation_4d.critical) == 8"),
+    ("the preferred view holds two of the copies", "sum(c.kind == 'min' for c in tl.permutation_4d.as_2d().critical) == 2"),
+    ("where the units coincide, w = 0.929 and the shared output weight a1 + a2 = 1.776",
+     "round(w_star, 3) == 0.929 and round(2 * a_star, 3) == 1.776"),
+    ("the plane of the output weights holds the line of saddles and its degenerate continuation",
+     "{s.kind for s in saddle_line.critical_sets} == {'saddle', 'degenerate'}"),
+    ("the direction of negative curvature pulls the two units apart, and along it the loss falls on both sides",
+     "lam[0] < 0 and np.allclose(np.abs(V[:, 0]), [2 ** -0.5, 0, 2 ** -0.5, 0], atol=1e-3) "
+     "and tl.permutation_4d(p_star + 0.2 * V[:, 0]) < tl.permutation_4d(p_star) > tl.permutation_4d(p_star - 0.2 * V[:, 0])"),
+    ("gradient descent nearly keeps w1^2 - w2^2 (within 1%)",
+     "np.all(np.abs(balance[-1] - balance[0]) <= 0.01 * np.abs(balance[0]) + 1e-9)"),
+    ("the run from (0.5, -0.5) can only rest at the saddle at the origin", "hyper_runs.outcomes[3].kind == 'resting'"),
+    ("into the singular minimum gradient descent crawls; into the bowl's it falls exponentially",
+     "np.linalg.norm(into_cross.final[0]) > 1e-3 and np.linalg.norm(into_bowl.final[0]) < 1e-12 "
+     "and 'cross' in into_cross.endings[0]"),
+]
+
+CLAIMS["07-small-networks-landscapes"] = [
+    ("the network learns the moons", "nets.accuracy(L, theta) == 1.0 and nets.accuracy(L, theta, test=True) >= 0.97"),
+    ("along the straight line from the initialization the loss falls all the way, with no bump",
+     "np.all(np.diff(line.loss[(line.t >= 0) & (line.t <= 1)]) < 0)"),
+    ("each solution sits in a valley of its own: the ground between them rises far above their losses",
+     "all(nets.interpolate(L, p, q).barrier > 10 * max(L(p), L(q)) for p, q in ((a, b), (a, c), (b, c)))"),
+    ("on the plane through them, the midpoint of each pair is far higher than both ends",
+     "all(three([(x0 + x1) / 2, (y0 + y1) / 2]) > 10 * max(three([x0, y0]), three([x1, y1])) "
+     "for (x0, y0), (x1, y1) in ((three.marks[0][1], three.marks[1][1]), (three.marks[0][1], three.marks[2][1]), "
+     "(three.marks[1][1], three.marks[2][1])))"),
+    ("momentum's path is a smooth arc; gradient descent's large steps zig-zag at first",
+     "np.sum(np.diff(np.sign(np.diff(planes['Momentum'].coordinates(momentum_run.positions[:, 0])[:, 0]))) != 0) <= 4 "
+     "and np.sum(np.diff(np.sign(np.diff(planes['GD'].coordinates(large_step_run.positions[:100, 0])[:, 1]))) != 0) >= 20"),
+    ("the runs move in few directions: each PCA plane captures more than 95% of its run's movement",
+     "planes['Momentum'].explained > 0.95 and planes['GD'].explained > 0.95"),
+    ("most of the change in what the network computes happens in the first few dozen steps",
+     "np.mean(nets.predict(L, momentum_run.positions[40, 0]) == nets.predict(L, momentum_run.final[0])) >= 0.9 "
+     "and np.mean(nets.predict(L, momentum_run.positions[0, 0]) == nets.predict(L, momentum_run.final[0])) < 0.75"),
+]
+
+CLAIMS["08-curvature-and-generalization"] = [
+    ("Lanczos from 30 products finds the full Hessian's three largest eigenvalues", "np.allclose(top, full, rtol=1e-6)"),
+    ("Hutchinson's estimate is near the exact trace", "abs(hutchinson - exact_trace) < 0.15 * exact_trace"),
+    ("at lr 0.5 the sharpness is still climbing, below its cap of 4",
+     "edge[0.5][1].max() < 4 and edge[0.5][1][-1] > edge[0.5][1][len(edge[0.5][1]) // 2] > edge[0.5][1][0]"),
+    ("at lr 1 the sharpness reaches 2 and hovers there",
+     "edge[1.0][1].max() >= 1.95 and abs(edge[1.0][1][edge[1.0][0] >= 2000].mean() - 2) < 0.15"),
+    ("at lr 2 it overshoots its cap of 1 twice, is thrown back, and settles below it",
+     "np.sum((edge[2.0][1][1:] > 1) & (edge[2.0][1][:-1] <= 1)) == 2 and edge[2.0][1][-1] < 1"),
+    ("the loss keeps falling all the while", "all(edge[lr][2].values[-1, 0] < edge[lr][2].values[500, 0] for lr in edge)"),
+    ("every setting reaches the training loss 0.07", "all(r.step >= 0 and abs(r.loss - 0.07) < 0.005 for r in rows)"),
+    ("the large step and the small batch found minima more than twice as flat as the small full-batch step",
+     "all(2 * r.sharpness < rows[0].sharpness for r in rows[1:])"),
+    ("their test accuracy is no better here", "max(r.test_accuracy for r in rows) - min(r.test_accuracy for r in rows) <= 0.02"),
+]

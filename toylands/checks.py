@@ -330,77 +330,110 @@ def _04_4(largest_failing_b2):
 # 05 Saddles and plateaus -----------------------------------------------------------------------
 
 
-@exercise("05.1", "minima are rare in many dimensions")
-def _05_1(shares):
-    shares = np.asarray(shares, dtype=float)
-    if shares.shape != (4,):
-        raise Wrong("give four shares, for d = 1, 2, 3, 4.")
-    rng = np.random.default_rng(1)
-    ref = []
-    for d in (1, 2, 3, 4):
-        A = rng.standard_normal((20_000, d, d))
-        ref.append(np.mean(np.all(np.linalg.eigvalsh((A + np.swapaxes(A, 1, 2)) / 2) > 0, axis=-1)))
-    for d, s, r in zip((1, 2, 3, 4), shares, ref, strict=True):
-        if abs(s - r) > 0.03:
-            raise Wrong(
-                f"your share for d = {d} is off. Draw symmetric matrices (A + A^T) / 2 and count those with all eigenvalues > 0."
-            )
-    return "each added dimension makes 'all directions curve up' much less likely: most critical points are saddles."
+@exercise("05.1", "minima among random critical points", kind="predict")
+def _05_1(share_3):
+    A = np.random.default_rng(1).standard_normal((400_000, 3, 3))
+    want = float(np.mean(np.all(np.linalg.eigvalsh((A + np.swapaxes(A, 1, 2)) / 2) > 0, -1)))
+    close(share_3, want, 0.12, "share_3",
+          "draw 100,000 matrices (A + A^T) / 2 of shape (3, 3) and count those whose eigenvalues are all positive.")  # fmt: skip
+    return "about one in forty, five times rarer than coin flips would make it: the eigenvalues push each other apart."
 
 
 @exercise("05.2", "escape time and noise")
 def _05_2(extra_steps):
     theory = np.log(1e4) / np.log(1 + 2 * 0.05)
     close(extra_steps, theory, 0.3, "extra_steps", "subtract the median escape steps at noise 1e-2 from those at noise 1e-6.")
-    return (
-        "10,000 times less noise costs only log(10^4) / log(1 + 2 lr), about 97 extra steps: escape is logarithmic in the noise."
-    )
+    return "10,000 times less noise costs only log(10^4) / log(1 + 2 lr) extra steps: escape is logarithmic in the noise."
 
 
-@exercise("05.3", "Newton and the saddle")
-def _05_3(ends_at_saddle):
-    same_word(ends_at_saddle, {"newton"}, "ends_at_saddle", "which method treats negative curvature as if it were positive?")
-    return "Newton's method jumps to the nearest critical point, saddles included; |H| turns it downhill."
+@exercise("05.3", "Newton and saddle-free Newton on Himmelblau", kind="explain",
+          wrong=lambda k: [["converged", "converged"], ["resting", "resting"], ["converged", "resting"]])  # fmt: skip
+def _05_3(kinds):
+    words = _kinds(kinds, 2, "kinds")
+    pair = {n: run(o, get("himmelblau"), [3.3, 0.3], 60) for n, o in
+            (("Newton", optim.newton()), ("Saddle-free Newton", optim.saddle_free_newton()))}  # fmt: skip
+    for w, (name, tr) in zip(words, pair.items(), strict=True):
+        if w != tr.outcomes[0].kind:
+            raise Wrong(f"that is not how {name} ends: run both from (3.3, 0.3) for 60 steps and read .outcomes.")
+    return "Newton takes the nearby saddle for its goal; with |H| the same step turns downhill, into a minimum."
+
+
+@exercise("05.4", "noise enough to leave a degenerate saddle", kind="challenge")
+def _05_4(smallest_escaping_noise):
+    levels = np.logspace(-3, -0.5, 6)
+    slow = analysis.escape_times(get("degenerate_saddle"), [0.0, 0.0], levels, lr=0.05, steps=4000, radius=1.0, seeds=16)
+    close(smallest_escaping_noise, float(levels[slow.median < 4000].min()), 1e-9, "smallest_escaping_noise",
+          "run all six levels at once and keep those whose median escape is below 4,000 steps.")  # fmt: skip
+    return "orders of magnitude more noise than the ordinary saddle needs: near a degenerate saddle the push away is cubic."
 
 
 # 06 Symmetry valleys ---------------------------------------------------------------------------
 
 
-@exercise("06.1", "the nearest minimum on a hyperbola")
-def _06_1(nearest):
-    p = _point(nearest, 2, "nearest")
+@exercise("06.1", "where on the hyperbola", kind="predict")
+def _06_1(reached):
+    p = _point(reached, 2, "reached")
     if abs(p[0] * p[1] - 1) > 1e-4:
-        raise Wrong("that point is not on the hyperbola of minima x y = 1.")
-    if np.linalg.norm(p - [1.0, 1.0]) > 1e-3:
+        raise Wrong("that point is not on the hyperbola of minima x y = 1: run longer, or check the start.")
+    want = run(optim.gd(0.05), get("hyperbola"), [2.0, 2.0], 2000).final[0]
+    if np.linalg.norm(p - want) > 1e-3:
         raise Wrong("it is a minimum, but not the one gradient descent reaches from (2, 2): run it and look.")
-    return "from (2, 2) the gradient points along (1, 1), straight to the symmetric minimum."
+    return "from (2, 2) the balance w1^2 - w2^2 is 0, and it stays 0: the run can only end where w1 = w2."
 
 
-@exercise("06.2", "the mirror minimum")
-def _06_2(mirror):
-    L = get("permutation_2d")
-    p = _point(mirror, 2, "mirror")
+@exercise("06.2", "the crawl into a singular minimum")
+def _06_2(crawl_slope):
+    tr = run(optim.gd(0.1), get("cross"), [1.0, 1.0], 20000, progress=False)
+    k = np.arange(1000, 20001)
+    want = float(np.polyfit(np.log(k), np.log(np.linalg.norm(tr.positions[k, 0], axis=-1)), 1)[0])
+    close(crawl_slope, want, 0.02, "crawl_slope", "fit np.polyfit(np.log(k), np.log(distance), 1) over steps 1,000 to "
+          "20,000 of into_cross, and give the first coefficient.")  # fmt: skip
+    return "the distance falls like a power of the step count, not exponentially: a singular minimum is reached by crawling."
+
+
+@exercise("06.3", "the balance law off the diagonal", kind="explain")
+def _06_3(predicted_w1):
+    end = run(optim.gd(0.01), get("hyperbola"), [3.0, 0.5], 3000).final[0]
+    close(predicted_w1, float(end[0]), 2e-3, "predicted_w1", "solve w1 w2 = 1 together with w1^2 - w2^2 = 3^2 - 0.5^2 "
+          "(a quadratic equation in w1^2).")  # fmt: skip
+    return f"the run ends at w1 = {end[0]:.4f}: the start decided where on the curve of minima it would land."
+
+
+@exercise("06.4", "another copy of the teacher", kind="challenge")
+def _06_4(copy):
+    p = _point(copy, 4, "copy")
+    L = get("permutation_4d")
     if L(p) > 1e-10:
-        raise Wrong("the loss is not 0 there: swapping the units swaps the coordinates.")
-    if np.allclose(p, [1.5, 0.4]):
-        raise Wrong("that is the teacher itself; the mirror has the units the other way round.")
-    return "the same network with its hidden units swapped: a second, equally good minimum."
-
-
-@exercise("06.3", "flat directions of a ring of minima")
-def _06_3(n_zero):
-    if n_zero != 1:
-        raise Wrong(
-            "compute np.linalg.eigvalsh(tl.ring.hessian(point)) at a point of the ring and count the near-zero eigenvalues."
-        )
-    return "one flat direction: along the ring, where the loss does not change."
+        raise Wrong("the loss is not 0 there: a copy of a solution is as good as the solution.")
+    if np.allclose(p, [1.5, 1.0, 0.4, 1.0]):
+        raise Wrong("that is the teacher itself.")
+    if not np.allclose(p, [0.4, 1.0, -1.5, -1.0]):
+        raise Wrong("it is a copy, but not the one asked for: swap the units first, then flip both weights of the second.")
+    return "the same network, with its units in the other order and the second one's signs flipped: one of eight copies."
 
 
 # 07 Small networks' landscapes ----------------------------------------------------------------
 
 
-@exercise("07.1", "training a small network")
-def _07_1(L, theta):
+def _moons_network():
+    from .nets import mlp_landscape, two_moons
+
+    return mlp_landscape(two_moons(200, noise=0.15, seed=0), hidden=(16, 16), activation="tanh", seed=0)
+
+
+@exercise("07.1", "three solutions", kind="predict")
+def _07_1(first_barrier):
+    from .nets import interpolate, train
+
+    L = _moons_network()
+    a, b = (train(L, optim.adam(0.02), steps=800, seed=s).final[0] for s in (1, 2))
+    close(first_barrier, interpolate(L, a, b).barrier, 1e-3, "first_barrier",
+          "train with seed=1 and seed=2 (Adam, 0.02, 800 steps) and give nets.interpolate(L, a, b).barrier.")  # fmt: skip
+    return "a barrier many times the loss of either end: the two solutions are separated by higher ground on the line."
+
+
+@exercise("07.2", "training a small network")
+def _07_2(L, theta):
     from .nets import accuracy
 
     acc = float(accuracy(L, np.asarray(theta, float), test=True))
@@ -409,37 +442,80 @@ def _07_1(L, theta):
     return f"test accuracy {acc:.2f} on points the network never saw."
 
 
-@exercise("07.2", "how flat is a training run")
-def _07_2(L, traj, share):
-    from .nets import pca_plane
+@exercise("07.3", "why the large step zig-zags", kind="explain")
+def _07_3(sharpness_at_100):
+    from .nets import top_eigenvalues
 
-    close(share, pca_plane(L, traj)[0].explained, 1e-6, "share", "it is the plane's .explained attribute.")
-    return "two directions hold most of the movement: training runs are nearly planar (Lorch 2016; Li et al. 2018)."
+    L = _moons_network()
+    at_100 = run(optim.gd(2.0), L, L.starts[0], 100).final[0]
+    want = float(top_eigenvalues(L, at_100, iters=30)[0])
+    close(sharpness_at_100, want, 0.01, "sharpness_at_100",
+          "take large_step_run.positions[100, 0] and nets.top_eigenvalues(L, that point, iters=30)[0].")  # fmt: skip
+    return (f"{want:.2f} > 2 / lr = 1: there the landscape is too sharp for the step, and the run oscillates; by step 400 "
+            "training has reached flatter ground.")
+
+
+@exercise("07.4", "how planar a noisy run is", kind="challenge")
+def _07_4(noisy_share):
+    from .nets import pca_plane, sgd
+
+    L = _moons_network()
+    want = pca_plane(L, run(sgd(0.5, batch_size=16, seed=0), L, L.starts[0], 400))[0].explained
+    close(noisy_share, want, 1e-3, "noisy_share", "run nets.sgd(0.5, batch_size=16, seed=0) for 400 steps from L's start "
+          "and give nets.pca_plane(L, run)[0].explained.")  # fmt: skip
+    return "even a noisy run moves mostly in two directions: minibatch noise is small beside the drift."
 
 
 # 08 Curvature and generalization --------------------------------------------------------------
 
 
-@exercise("08.1", "the top Hessian eigenvalue")
-def _08_1(L, theta, top):
+def _noisy_moons_network(activation="tanh", init="glorot"):
+    from .nets import mlp_landscape, two_moons
+
+    return mlp_landscape(two_moons(200, noise=0.2, seed=1), hidden=(16,), activation=activation, init=init, seed=0)
+
+
+@exercise("08.1", "the sharpness at the edge", kind="predict")
+def _08_1(late_sharpness):
+    from .nets import sharpness_during_training
+
+    at, sharp, _ = sharpness_during_training(_noisy_moons_network(), lr=1.0, steps=3000, every=150, iters=15)
+    close(late_sharpness, float(sharp[at >= 2000].mean()), 0.02, "late_sharpness",
+          "average the measured sharpness over the steps at >= 2000 of the run with lr = 1.0.")  # fmt: skip
+    return "it climbed to the cap 2 / lr = 2 and stayed near it: gradient descent trains at the edge of stability."
+
+
+@exercise("08.2", "the top Hessian eigenvalue")
+def _08_2(L, theta, top):
     exact = float(np.linalg.eigvalsh(L.autograd_hessian(np.asarray(theta, float))).max())
     close(top, exact, 1e-3, "top", "nets.top_eigenvalues(L, theta) uses Hessian-vector products; give its first entry.")
-    return "twenty Hessian-vector products match the full Hessian's largest eigenvalue."
+    return "a few dozen Hessian-vector products match the full Hessian's largest eigenvalue."
 
 
-@exercise("08.2", "the edge of stability")
-def _08_2(bound):
-    close(bound, 1.0, 1e-6, "bound", "GD with learning rate lr is stable only where lambda_max < 2 / lr.")
-    return "gradient descent cannot stay anywhere sharper than 2 / lr."
+@exercise("08.3", "the same function, another sharpness", kind="explain")
+def _08_3(rescaled_sharpness):
+    from .nets import top_eigenvalues, train
+
+    R = _noisy_moons_network("relu", "he")
+    solution = train(R, optim.adam(0.02), steps=1500).final[0]
+    (W1, b1), (W2, b2) = R.model.unflatten(solution)
+    rescaled = R.model.flatten([(4 * W1, 4 * b1), (W2 / 4, b2)])
+    want = float(top_eigenvalues(R, rescaled, iters=30)[0])
+    close(rescaled_sharpness, want, 0.01, "rescaled_sharpness", "multiply the first layer's weights and biases by 4 and "
+          "the second layer's weights by 1/4, then nets.top_eigenvalues(R, rescaled, iters=30)[0].")  # fmt: skip
+    before = float(top_eigenvalues(R, solution, iters=30)[0])
+    return (f"the loss is the same to the last digit, but the sharpness went from {before:.2f} to {want:.2f}: a number "
+            "that changes while the function does not cannot by itself decide how well the function generalizes.")
 
 
-@exercise("08.3", "which minimum is flatter")
-def _08_3(rows, flatter):
-    names = {r.setting: r.sharpness for r in rows}
-    want = min(names, key=names.get)
-    if flatter != want:
-        raise Wrong("compare the sharpness column of your table: lower is flatter.")
-    return "the larger learning rate settled in the flatter minimum."
+@exercise("08.4", "where a larger batch lands", kind="challenge")
+def _08_4(batch32_sharpness):
+    from .nets import flat_vs_sharp, sgd
+
+    rows = flat_vs_sharp(_noisy_moons_network(), {"b": sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07)
+    close(batch32_sharpness, rows[0].sharpness, 1e-6, "batch32_sharpness",
+          "use nets.flat_vs_sharp(L, {name: nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07).")  # fmt: skip
+    return "compare it with batch 8 and with the full batch in the table: less noise, a sharper place to rest."
 
 
 # 09 Mode connectivity ----------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def _leaks(message: str, right, solution: str) -> list[str]:
             values = [float(v) for v in np.ravel(np.asarray(right, dtype=float))]
         except (TypeError, ValueError):
             values = []
-    for v in values:
+    for v in values if len(values) <= 8 else ():  # a parameter vector's entries would match any number by chance
         if not np.isfinite(v):
             continue
         for m in _numbers_in(message):

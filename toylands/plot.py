@@ -159,7 +159,7 @@ def legend_below(ax, handles=None, labels=None, ncol: int | None = None):
     uniq = dict(zip(labels, handles, strict=True))
     if not uniq:
         return None
-    ncol = ncol or min(len(uniq), 3)
+    ncol = ncol or (min(len(uniq), 3) if sum(map(len, uniq)) <= 48 else min(len(uniq), 2))
     # a fixed distance under the axes, past the tick labels and the axis label, whatever the axes' height
     below = offset_copy(ax.transAxes, fig=ax.figure, y=-(14 + 2.6 * plt.rcParams["font.size"]), units="points")
     return ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
@@ -195,6 +195,15 @@ def run_labels(tr: Trajectory) -> list[str] | None:
     return [", ".join(f"{k}={number(v[b])}" for k, v in varying.items()) for b in range(tr.runs)]
 
 
+def start_labels(tr: Trajectory) -> list[str] | None:
+    """``['from (-5, -4)', 'from (-4, 4)']`` for a few runs (2 to 8) of one optimizer from different starts, else None."""
+    if not 2 <= tr.runs <= 8 or len({tuple(p) for p in tr.positions[0]}) < tr.runs:
+        return None
+    from .run import point
+
+    return [f"from {point(p)}" for p in tr.positions[0]]
+
+
 def run_styles(traj, colors=None) -> list[RunStyle]:
     """The style of every run: the one place that decides colours and labels for plots, animations and widgets.
 
@@ -202,11 +211,12 @@ def run_styles(traj, colors=None) -> list[RunStyle]:
       same optimizer keep its colour and differ by line style. One legend entry per trajectory.
     - One trajectory whose runs differ by a hyperparameter (a fan of learning rates): one colour per
       run, labelled ``lr=0.1`` ...
-    - One trajectory from several starts: its optimizer's colour for every run, one legend entry.
+    - One trajectory from a few starts (2 to 8): one colour per run, labelled ``from (x, y)``; from more
+      starts, its optimizer's colour for every run and one legend entry.
     """
     runs = _runs(traj)
     out = []
-    per_run = len(runs) == 1 and run_labels(runs[0][1])
+    per_run = len(runs) == 1 and (run_labels(runs[0][1]) or start_labels(runs[0][1]))
     seen: dict[str, int] = {}
     for k, (name, tr) in enumerate(runs):
         own = color_of(tr.name) or color_of(name or "")
@@ -334,10 +344,18 @@ def landscape_map(
     _axis_labels(ax, L)
     ax.set_aspect("equal" if 0.5 < (y1 - y0) / (x1 - x0) < 2 else "auto")
     if title:
-        ax.set_title(L.name if title is True else title)
+        ax.set_title(map_title(L) if title is True else title)
     if legend and (markers or drawn_sets):
         legend_below(ax)
     return MapArtists(filled, lines, cb, markers, drawn_sets, ax)
+
+
+def map_title(L: Landscape) -> str:
+    """A map's title: the landscape's name, and for a section of a larger one, the plane it shows."""
+    if "section" in L.tags and "[" in L.name:
+        base = L.name.split("[", 1)[0]
+        return f"{base}: the plane of ${L.labels[0]}$ and ${L.labels[1]}$"
+    return L.name
 
 
 def tick_labels(ticks, tiny: float = 0.0) -> list[str]:
@@ -500,6 +518,7 @@ def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float =
     out = PathArtists([], [], [], [])
     for _, tr in runs:
         _check_traj(tr, L)
+    labels = []  # (where, kind, step) of every stopped run, labelled together below
     for st in run_styles(traj, colors):
         tr, b = st.trajectory, st.run
         P = tr.positions[::every, b]
@@ -512,10 +531,13 @@ def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float =
         out.lines.append(line)
         out.starts.extend(ax.plot(*P[0], "o", mfc="none", mec=st.color, ms=8, mew=2, zorder=6))
         if tr.stopped[b]:
-            out.diverged.extend(_stopped_mark(ax, tr, b, st.color))
+            marks, where = _stopped_mark(ax, tr, b, st.color)
+            out.diverged.extend(marks)
+            labels.append((where, tr.outcomes[b].kind, int(tr.stopped_at[b])))
         else:
             out.ends.extend(ax.plot(*P[-1], "o", color=st.color, mec="black" if st.color != "#000000" else "white",
                                     ms=7, zorder=6))  # fmt: skip
+    out.diverged.extend(_stop_labels(ax, labels))
     kinds = {o.kind for _, tr in runs for o in tr.outcomes}
     for kind in ("diverged", "escaped"):
         if kind in kinds:
@@ -526,6 +548,7 @@ def paths(traj, ax=None, *, landscape=None, colors=None, label=None, lw: float =
 
 
 def _stopped_mark(ax, tr, b, color):
+    """A cross (diverged) or a triangle (escaped) where a stopped run left the map, with an arrow the way it went."""
     k = int(tr.stopped_at[b])
     o = tr.outcomes[b]
     last = tr.positions[k - 1, b]
@@ -539,23 +562,33 @@ def _stopped_mark(ax, tr, b, color):
         marks.append(
             ax.annotate("", inside, tail, arrowprops=dict(arrowstyle="-|>", color=color, lw=2, mutation_scale=14), zorder=7)
         )
+    return marks, inside
+
+
+def _stop_labels(ax, labels) -> list:
+    """One label per place where runs left the map: 'diverged at step 12', 'escaped at steps 64, 112 and 185'."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    size = np.array([x1 - x0, y1 - y0])
+    groups: list[list] = []
+    for where, kind, step in labels:
+        for g in groups:
+            if g[0][1] == kind and np.all(np.abs((g[0][0] - where) / size) < 0.08):
+                g.append((where, kind, step))
+                break
+        else:
+            groups.append([(where, kind, step)])
+    out = []
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-    toward = np.sign(centre - inside)  # put the words on the side of the mark that faces the middle
-    marks.append(
-        ax.annotate(
-            f"{o.kind} at step {k}",
-            inside,
-            xytext=(10 * toward[0], 10 * toward[1]),
-            textcoords="offset points",
-            fontsize=10,
-            color="black",
-            ha="left" if toward[0] >= 0 else "right",
-            va="bottom" if toward[1] >= 0 else "top",
-            bbox=dict(fc="white", ec="none", alpha=0.8, pad=1),
-            zorder=8,
-        )
-    )
-    return marks
+    for g in groups:
+        where, kind = g[0][0], g[0][1]
+        steps = sorted({s for _, _, s in g})
+        told = f"step {steps[0]}" if len(steps) == 1 else "steps " + ", ".join(map(str, steps[:-1])) + f" and {steps[-1]}"
+        toward = np.sign(centre - where)  # put the words on the side of the mark that faces the middle
+        out.append(ax.annotate(f"{kind} at {told}", where, xytext=(10 * toward[0], 10 * toward[1]), textcoords="offset points",
+                               fontsize=10, color="black", ha="left" if toward[0] >= 0 else "right",
+                               va="bottom" if toward[1] >= 0 else "top", bbox=dict(fc="white", ec="none", alpha=0.8, pad=1),
+                               zorder=8))  # fmt: skip
+    return out
 
 
 def fit_log_axis(ax, values, floor_ratio: float = 1e-16, axis: str = "y"):

@@ -59,8 +59,10 @@ def number(v: float) -> str:
 
 
 def point(x) -> str:
-    """``(3, 2)``, ``(-2.805, 3.131)``."""
-    return "(" + ", ".join(number(v) for v in np.ravel(x)) + ")"
+    """``(3, 2)``, ``(-2.805, 3.131)``; a coordinate a billion times smaller than the point's size reads 0."""
+    x = np.ravel(np.asarray(x, float))
+    tiny = 1e-9 * max(1.0, float(np.abs(x).max(initial=0.0)))
+    return "(" + ", ".join(number(0.0 if abs(v) < tiny else v) for v in x) + ")"
 
 
 class Outcome(NamedTuple):
@@ -264,10 +266,14 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
             c = others[int(np.argmin(d_other[i]))]
             out[i] = Outcome("resting", f"resting at {_name(L, c)} at {point(c.x)}", at=c, distance=float(nearest_min[i]))
         elif d_sets.shape[1] and d_sets[i].min() <= r and still[i]:
-            s = L.critical_sets[int(np.argmin(d_sets[i]))]
+            near = [k for k in np.argsort(d_sets[i]) if d_sets[i, k] <= r]
+            s = L.critical_sets[int(near[0])]
             kind = "converged" if s.kind == "min" else "resting"
             verb = "converged to" if kind == "converged" else "resting on"
             words = f"{verb} the {s.name} at {point(X[i])}"
+            crossing = [L.critical_sets[k].name for k in near[:2] if L.critical_sets[k].kind == s.kind]
+            if len(crossing) == 2 and crossing[0] != crossing[1]:  # near two sets at once: where they cross
+                words = f"{verb} where the {crossing[0]} and the {crossing[1]} cross, at {point(X[i])}"
             out[i] = Outcome(kind, words, at=s, distance=0.0 if kind == "converged" else float(nearest_min[i]))
         else:
             unknown.append(i)

@@ -177,7 +177,7 @@ def swap_path(L: NetLandscape, theta, i: int = 0, j: int = 1, layer: int = 0, n:
 
 
 class Minimum(NamedTuple):
-    """A trained solution and what it is like: its setting, loss, sharpness and accuracy."""
+    """A trained solution and what it is like: its setting, loss, sharpness and accuracy, and the step it was taken at."""
 
     setting: str
     theta: np.ndarray
@@ -186,19 +186,30 @@ class Minimum(NamedTuple):
     trace: float
     train_accuracy: float
     test_accuracy: float
+    step: int = -1
 
 
-def flat_vs_sharp(L: NetLandscape, settings: dict, steps: int = 2000, seed: int = 0) -> list[Minimum]:
+def flat_vs_sharp(L: NetLandscape, settings: dict, steps: int = 2000, seed: int = 0, until: float | None = None,
+                  progress: bool | None = None) -> list[Minimum]:  # fmt: skip
     """Train once per setting (``{"small batch": nets.sgd(0.5, 8), "full batch": tl.gd(0.5)}``, ...) from the same
-    start and measure each minimum's sharpness (top Hessian eigenvalue), trace and accuracies."""
+    start and measure each minimum's sharpness (top Hessian eigenvalue), trace and accuracies.
+
+    With ``until``, each run is measured at the first step its training loss reaches ``until`` (so that the minima
+    compared are equally good on the training set); a run that never does is measured at its end, and its ``step``
+    says so (-1)."""
     from .curvature import hessian_trace, top_eigenvalues
 
     L = _network(L)
     out = []
     for name, opt in settings.items():
-        theta = train(L, opt, steps, start=init_params(L.model, seed)).final[0]
+        tr = train(L, opt, steps, start=init_params(L.model, seed), progress=progress)
+        k = steps
+        if until is not None:
+            below = np.nonzero(tr.values[:, 0] <= until)[0]
+            k = int(below[0]) if below.size else -1
+        theta = tr.positions[k if k >= 0 else -1, 0]
         out.append(Minimum(
             name, theta, float(L.f(theta)), float(top_eigenvalues(L, theta)[0]), hessian_trace(L, theta, samples=20),
-            float(accuracy(L, theta)), float(accuracy(L, theta, test=True)),
+            float(accuracy(L, theta)), float(accuracy(L, theta, test=True)), k,
         ))  # fmt: skip
     return out
