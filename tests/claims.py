@@ -181,3 +181,32 @@ CLAIMS["08-curvature-and-generalization"] = [
      "all(2 * r.sharpness < rows[0].sharpness for r in rows[1:])"),
     ("their test accuracy is no better here", "max(r.test_accuracy for r in rows) - min(r.test_accuracy for r in rows) <= 0.02"),
 ]
+
+CLAIMS["09-mode-connectivity"] = [
+    ("both solutions are excellent", "L(a) < 0.01 and L(b) < 0.01 and nets.accuracy(L, a, test=True) >= 0.98 and nets.accuracy(L, b, test=True) >= 0.98"),
+    ("halfway between them the network is poor: the loss rises by a barrier", "line.barrier > 50 * max(L(a), L(b))"),
+    ("along the trained Bezier curve the barrier almost vanishes", "bent.barrier < 0.05 * line.barrier"),
+    ("matching the units removes most of the barrier", "aligned.barrier < 0.01 * line.barrier and bool(np.isclose(L(b_aligned), L(b)))"),
+    ("on the plane, a and the aligned b share one valley; b sits in a copy of it",
+     "plane([0.5 * plane.marks[2][1][0], 0.5]) < 5 * max(L(a), L(b)) and plane([0.5, 0.0]) > 50 * max(L(a), L(b))"),
+    ("on the straight line to b the network misclassifies about one test point in six, about two thirds of the way",
+     "0.78 < line.test_accuracy.min() < 0.88 and 0.55 < line.t[np.argmin(line.test_accuracy)] < 0.8"),
+    ("on the other two paths it keeps its accuracy", "bent.test_accuracy.min() >= 0.95 and aligned.test_accuracy.min() >= 0.95"),
+    ("swapping two units raises the loss by a few thousandths of the straight-line barrier", "0 < rise < 0.01 * line.barrier"),
+    ("the middle of the swap is not a critical point: its gradient is many times larger than at a",
+     "np.linalg.norm(L.grad(midpoint)) > 5 * np.linalg.norm(L.grad(a))"),
+]
+
+CLAIMS["10-phase-transitions"] = [
+    ("the network learns the teacher's four modes one at a time, strongest first",
+     "learned_at == sorted(learned_at) and len(set(learned_at)) == 4 and traj.values[-1, 0] < 0.01"),
+    ("a mode of half the strength takes about twice as long: s t is about constant",
+     "max(s * t for s, t in zip(teacher, learned_at)) < 1.25 * min(s * t for s, t in zip(teacher, learned_at))"),
+    ("the origin is a saddle of the landscape: the gradient vanishes there and some direction curves down",
+     "np.allclose(L.grad(np.zeros(L.dim)), 0) and np.linalg.eigvalsh(L.autograd_hessian(np.zeros(L.dim)))[0] < 0"),
+    ("on the hyperbola from near its saddle: a long wait, then a sudden arrival",
+     "tl.run(tl.gd(0.05), tl.hyperbola, [0.01, 0.012], steps=400).outcomes[0].kind == 'converged'"),
+    ("each factor of 100 smaller initialization adds about the same extra wait",
+     "first_drop[1e-4] > first_drop[1e-2] and abs((first_drop[1e-6] - first_drop[1e-4]) - (first_drop[1e-4] - first_drop[1e-2])) "
+     "< 0.1 * (first_drop[1e-4] - first_drop[1e-2])"),
+]

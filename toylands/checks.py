@@ -6,6 +6,8 @@ Lessons import ``check`` from here, which registers the course's exercises on im
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import analysis, optim
@@ -521,48 +523,110 @@ def _08_4(batch32_sharpness):
 # 09 Mode connectivity ----------------------------------------------------------------------------
 
 
-@exercise("09.1", "the barrier on a straight line")
-def _09_1(L, a, b, line_barrier):
-    from .nets import interpolate
+@functools.cache
+def _moons_pair(width: int):
+    """Lesson 9's network of ``width`` hidden units and its two solutions (seeds 1 and 2), trained once per kernel."""
+    from .nets import mlp_landscape, train, two_moons
 
-    close(line_barrier, interpolate(L, a, b).barrier, 1e-6, "line_barrier", "nets.interpolate(L, a, b).barrier")
-    return "a clear barrier: the straight line between two solutions leaves the valley."
+    L = mlp_landscape(two_moons(200, noise=0.15, seed=0), hidden=(width,), seed=0)
+    a, b = (train(L, optim.adam(0.02), steps=1500, seed=s).final[0] for s in (1, 2))
+    return L, a, b
 
 
-@exercise("09.2", "alignment lowers the barrier")
-def _09_2(L, a, b, aligned_barrier):
+@exercise("09.1", "the barrier after matching units", kind="predict")
+def _09_1(aligned_barrier):
     from .nets import interpolate, weight_matching
 
-    ref = interpolate(L, a, weight_matching(L, a, b)[0]).barrier
-    close(aligned_barrier, ref, 1e-6, "aligned_barrier", "align b to a with nets.weight_matching, then interpolate from a.")
-    return "once the hidden units are matched, the two solutions sit in one valley."
+    L, a, b = _moons_pair(16)
+    close(aligned_barrier, interpolate(L, a, weight_matching(L, a, b)[0]).barrier, 0.01, "aligned_barrier",
+          "align b to a with nets.weight_matching(L, a, b)[0], then take the barrier of nets.interpolate from a to it.")  # fmt: skip
+    return "once the hidden units are matched, the two solutions sit in one valley: the barrier was mostly labels."
 
 
-@exercise("09.3", "the permutation point")
-def _09_3(midpoint_higher):
-    if not _yes_no(midpoint_higher, "midpoint_higher"):
-        raise Wrong("look at nets.swap_path(...).loss at t = 1/2 against its ends.")
-    return "where two units coincide the network loses one unit's worth of capacity: the loss rises, a saddle."
+@exercise("09.2", "matching a wider network")
+def _09_2(wide_aligned_barrier):
+    from .nets import interpolate, weight_matching
+
+    W, wa, wb = _moons_pair(32)
+    want = interpolate(W, wa, weight_matching(W, wa, wb)[0]).barrier
+    close(wide_aligned_barrier, want, 0.01, "wide_aligned_barrier",
+          "train both 2-32-1 solutions as lesson 9 trains a and b, align, and interpolate.")  # fmt: skip
+    L, a, b = _moons_pair(16)
+    narrow = interpolate(L, a, weight_matching(L, a, b)[0]).barrier
+    return (f"after matching: {want:.3g} for 32 units, against {narrow:.3g} for 16. Both far below the straight line's "
+            "barrier; matching is a heuristic, and how well it works depends on the pair, not only on the width.")
+
+
+@exercise("09.3", "the cost of swapping two units", kind="explain")
+def _09_3(rise_fraction):
+    from .nets import interpolate, swap_path
+
+    L, a, b = _moons_pair(16)
+    swap = swap_path(L, a, 2, 5)
+    want = float(swap.loss[len(swap.t) // 2] - swap.loss[0]) / interpolate(L, a, b).barrier
+    close(rise_fraction, want, 0.01, "rise_fraction",
+          "take the loss at the middle of nets.swap_path(L, a, 2, 5) minus its loss at t = 0, over line.barrier.")  # fmt: skip
+    return "a tiny fraction again: in a network with spare units, swapping two of them costs almost nothing."
+
+
+@exercise("09.4", "a curve between wider solutions", kind="challenge")
+def _09_4(wide_bezier_barrier):
+    from .nets import bezier, curve_along
+
+    W, wa, wb = _moons_pair(32)
+    want = curve_along(W, bezier(W, wa, wb, steps=800, lr=0.01)).barrier
+    close(wide_bezier_barrier, want, 0.01, "wide_bezier_barrier", "nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, "
+          "lr=0.01)).barrier")  # fmt: skip
+    return "a trained curve joins the wider solutions almost without a barrier, too."
 
 
 # 10 Phase transitions ----------------------------------------------------------------------------
 
 
-@exercise("10.1", "counting the drops")
-def _10_1(n_drops):
-    if n_drops != 4:
-        raise Wrong("count the steps in the loss curve (or the non-zero singular values of the teacher).")
-    return "one sudden drop per singular mode of the teacher."
+def _mode_step(values, size, init_scale, steps, mode, every=5):
+    """The first step (on a grid of ``every``) at which mode ``mode`` of a linear teacher passes half its strength."""
+    from .nets import end_to_end, linear_teacher, mlp_landscape
+
+    L = mlp_landscape(linear_teacher(singular_values=values, size=size, seed=0), hidden=(6,), activation="linear",
+                      init="normal", scale=init_scale, seed=0)  # fmt: skip
+    tr = run(optim.gd(0.02), L, L.starts[0], steps, progress=False)
+    grid = np.arange(0, steps + 1, every)
+    sv = np.array([np.linalg.svd(end_to_end(L, tr.positions[k, 0]), compute_uv=False)[mode] for k in grid])
+    return int(grid[np.argmax(sv > values[mode] / 2)])
 
 
-@exercise("10.2", "which mode is learned first")
-def _10_2(first_learned):
-    close(first_learned, 4.0, 1e-6, "first_learned", "look at the singular values of the learned map just after the first drop.")
-    return "the strongest mode is learned first: its plateau is shortest (time ~ 1 / s)."
+@exercise("10.1", "when the second mode is learned", kind="predict")
+def _10_1(second_mode_step):
+    want = _mode_step((3.0, 1.5, 0.75), 6, 1e-4, 3000, 1)
+    close(second_mode_step, want, 0.02, "second_mode_step", "check the second singular value (index 1) of "
+          "nets.end_to_end(L3, theta) every 5 steps and take the first step where it is above 0.75.")  # fmt: skip
+    return "a mode of strength 1.5 waits about twice as long as one of strength 3: the wait goes like 1 / s."
 
 
-@exercise("10.3", "initialization and the plateau")
-def _10_3(longer_with_smaller_init):
-    if not _yes_no(longer_with_smaller_init, "longer_with_smaller_init"):
-        raise Wrong("run again with init scale 1e-6 instead of 1e-4 and compare when the first drop happens.")
-    return "smaller initial weights start deeper in the saddle at the origin, so it takes longer to escape (log of the scale)."
+@exercise("10.2", "the first plateau from a tinier start")
+def _10_2(first_drop_tiny):
+    from .nets import linear_teacher, mlp_landscape
+
+    L8 = mlp_landscape(linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size=6, seed=0), hidden=(6,),
+                       activation="linear", init="normal", scale=1e-8, seed=0)  # fmt: skip
+    v = run(optim.gd(0.02), L8, L8.starts[0], 4000, progress=False).values[:, 0]
+    close(first_drop_tiny, int(np.argmax(v < 0.5 * (v[0] + v[-1]))), 0.01, "first_drop_tiny",
+          "find the first step whose loss is below the middle of the starting and the final loss.")  # fmt: skip
+    return "the same extra wait for every factor of 100: the plateau grows with the logarithm of 1 / scale."
+
+
+@exercise("10.3", "a weaker mode waits longer", kind="explain")
+def _10_3(fifth_mode_step):
+    want = _mode_step((4.0, 2.0, 1.0, 0.5, 0.25), 6, 1e-4, 8000, 4)
+    close(fifth_mode_step, want, 0.02, "fifth_mode_step", "check the fifth singular value (index 4) every 5 steps "
+          "and take the first step where it is above 0.125.")  # fmt: skip
+    return "half the strength of the fourth mode, about twice its wait: s t stays nearly constant down the staircase."
+
+
+@exercise("10.4", "the wait on the hyperbola", kind="challenge")
+def _10_4(steps_to_half):
+    v = run(optim.gd(0.05), get("hyperbola"), [0.01, 0.012], 400).values[:, 0]
+    want = int(np.argmax(v < v[0] / 2))
+    if _number(steps_to_half, "steps_to_half") != want:
+        raise Wrong("count the steps until traj.values[:, 0] first falls below half of traj.values[0, 0].")
+    return "a long wait at the saddle, then the whole drop within a few steps."

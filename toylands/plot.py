@@ -917,7 +917,7 @@ def curves(paths: dict, ax=None, *, what: str = "loss", colors=None, barriers: b
             pad = 0.08 * (hi - lo) if hi > lo else 0.05 * abs(hi) + 1e-12
             ax.set_ylim(lo - pad, hi + pad)
     ax.set(xlabel="t (0 and 1: the two ends)", ylabel=what.replace("_", " "))
-    ax.legend(loc="best")
+    legend_below(ax, ncol=1 if len(drawn) > 2 else None)
     return drawn
 
 
