@@ -65,7 +65,7 @@ def test_lesson_runs_top_to_bottom_and_its_claims_hold(path, tmp_path):
     assert r["seconds"] < 60, f"{path.name} took {r['seconds']:.0f} s"
     assert r["peak_mb"] < 500, f"{path.name} peaked at {r['peak_mb']:.0f} MB"
     checks = [c for c in r["cells"] if "check(" in c["source"]]
-    assert all(c["stdout"].startswith("✓") for c in checks)
+    assert all("✓ Exercise" in c["stdout"] and "✗" not in c["stdout"] for c in checks), [c["stdout"][:200] for c in checks]
     noisy = [(c["index"], c["stderr"][:300]) for c in r["cells"] if c["stderr"]]
     assert not noisy, f"warnings in {path.name}: {noisy}"
     assert "error" not in r["claims"], r["claims"]
@@ -88,16 +88,16 @@ def _answers_shown_above(nb, answers: dict) -> list[str]:
                     problems.append(f"exercise {key}: its answer {v:g} is shown above it")
         if cell.cell_type == "markdown":
             shown += cell.source + "\n"
-        elif cell.cell_type == "code":
+        elif cell.cell_type == "code" and not PREDICT.search(cell.source):  # a prediction echoed is the student's own
             for o in cell.outputs:
                 shown += o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) + "\n"
     return problems
 
 
 def _round(v: float) -> bool:
-    """Small whole numbers and their simple fractions (a count of 2, a rate of 0.5) appear in any text; only
-    distinctive values can give an answer away."""
-    return v == 0 or (abs(v) <= 12 and float(v * 2).is_integer())
+    """Small whole numbers and their simple fractions (a count of 2, a rate of 0.5), and measurements within half a
+    percent of them, appear in any text; only distinctive values can give an answer away."""
+    return v == 0 or (abs(v) <= 12 and abs(v * 2 - round(v * 2)) <= 5e-3 * max(abs(v * 2), 1))
 
 
 @pytest.mark.parametrize("path", NUMBERED, ids=[p.stem for p in NUMBERED])

@@ -59,6 +59,11 @@ __all__ = [
     "class_probability",
     "spectrum",
     "sharpness",
+    "addition_table",
+    "grokking",
+    "neuron_order",
+    "neuron_spectra",
+    "neuron_waves",
     "PlotError",
 ]
 
@@ -999,3 +1004,109 @@ def sharpness(steps, values, lr: float, ax=None, *, color=PALETTE[2], label: str
     ax.set(xlabel="step", ylabel=r"sharpness $\lambda_{max}$")
     ax.legend(loc="best")
     return line, ref
+
+
+# Grokking ----------------------------------------------------------------------------------------
+
+
+def addition_table(data, ax=None):
+    """The table of ``(a + b) mod p`` (a ``nets.modular_addition`` data set): training pairs coloured by their answer,
+    test pairs white (the network never sees them)."""
+    ax = _ax(ax, figsize=(4.6, 4.4))
+    p = data.X.shape[1] // 2
+    table = np.full((p, p), np.nan)
+    a, b = data.X[:, :p].argmax(1), data.X[:, p:].argmax(1)
+    table[a, b] = data.y
+    cmap = plt.get_cmap("hsv").with_extremes(bad="white")  # cyclic like the answers; saturated: no colour looks like a hole
+    image = ax.imshow(table, cmap=cmap, vmin=0, vmax=p, origin="lower", interpolation="nearest")
+    ax.set(xlabel="b", ylabel="a", title=f"(a + b) mod {p}: {len(data.X)} pairs to train on (white: test)")
+    return image
+
+
+def _after_zero(steps, values):
+    keep = steps > 0
+    return steps[keep], np.asarray(values)[keep]
+
+
+def grokking(records, ax=None, *, what: str = "accuracy", colors=None, marks: bool = True):
+    """Train (dashed) and test (solid) accuracy or loss against the step (log scale) of one ``nets.grokking`` record
+    or several (one colour each, named by weight decay); with ``marks`` the steps where the run memorized
+    (train accuracy 100%) and generalized (test accuracy 99%) are marked."""
+    if what not in ("accuracy", "loss"):
+        raise PlotError(f"what must be 'accuracy' or 'loss'; got {what!r}")
+    records = [records] if not isinstance(records, (list, tuple)) else list(records)
+    ax = _ax(ax, figsize=(6.0, 3.8))
+    colors = colors or ([PALETTE[5]] if len(records) == 1 else VARIANT_COLORS)
+    lines = []
+    for k, r in enumerate(records):
+        color = colors[k % len(colors)]
+        for split, ls in (("train", "--"), ("test", "-")):
+            if len(records) == 1:
+                label = split
+            else:  # one legend entry per run; the line style says train or test
+                label = f"weight decay {number(r.weight_decay)}" if split == "test" else None
+            (line,) = ax.plot(*_after_zero(r.steps, getattr(r, f"{split}_{what}")), ls=ls, color=color, lw=2, label=label)
+            lines.append(line)
+        if marks and len(records) == 1:
+            for step, word in ((r.memorized_at, "memorized"), (r.generalized_at, "generalized")):
+                if step:
+                    ax.axvline(step, color="grey", ls=":", lw=1.2)
+                    ax.annotate(f"{word}\nstep {step}", (step, 0.5), xycoords=("data", "axes fraction"),
+                                xytext=(4, 0), textcoords="offset points", fontsize=9, color="#444444")  # fmt: skip
+    ax.set_xscale("log")
+    if what == "loss":
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(-0.02, 1.02)
+    ax.set(xlabel="step", ylabel=f"{what} (dashed: train, solid: test)")
+    legend_below(ax, ncol=min(len(records), 4) if len(records) > 1 else None)
+    return lines
+
+
+def neuron_order(record) -> np.ndarray:
+    """Hidden neurons sorted by the frequency they end up tuned to (then by how purely), for ``neuron_spectra``."""
+    final = record.spectra[-1]
+    return np.lexsort((-final.max(-1), final.argmax(-1)))
+
+
+def neuron_spectra(record, step: int | None = None, ax=None, *, order=None, colorbar: bool = True):
+    """Each hidden neuron's share of power per frequency (one row per neuron) at the record nearest ``step``
+    (default: the last). Neurons are sorted by their final frequency, so a grokked network shows a staircase."""
+    ax = _ax(ax, figsize=(4.6, 4.4))
+    i = -1 if step is None else record.index(step)
+    order = neuron_order(record) if order is None else order
+    image = ax.imshow(record.spectra[i][order], aspect="auto", cmap="magma", vmin=0, vmax=1, interpolation="nearest")
+    ax.set(xlabel="frequency k", ylabel="hidden neuron (sorted)",
+           title=f"step {int(record.steps[i])}: purity {record.purity[i]:.2f}")  # fmt: skip
+    ax.set_yticks([])
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="share of the neuron's power", shrink=0.85)
+    return image
+
+
+def neuron_waves(record, neurons=None, ax=None, *, colors=None):
+    """The input weights ``W[a, j]`` of a few hidden neurons against the token ``a``, at the end of training, with
+    the cosine of each neuron's strongest frequency fitted through them (default: the purest neuron of each of the
+    three lowest frequencies in use)."""
+    ax = _ax(ax, figsize=(6.0, 3.8))
+    p, width = record.p, record.width
+    W = record.theta[: 2 * p * width].reshape(2 * p, width)[:p]
+    final = record.spectra[-1]
+    if neurons is None:  # the purest neuron of each of the three lowest frequencies that neurons tune to
+        k_of, purity = final.argmax(-1), final.max(-1)
+        tuned = sorted({int(k) for k in k_of[purity > 0.5] if k > 0}) or sorted({int(k) for k in k_of if k > 0})
+        neurons = [int(np.flatnonzero(k_of == k)[np.argmax(purity[k_of == k])]) for k in tuned[:3]]
+    colors = colors or VARIANT_COLORS
+    a = np.arange(p)
+    fine = np.linspace(0, p - 1, 400)
+    drawn = []
+    for n, j in enumerate(neurons):
+        k = int(final[j].argmax())
+        c = np.fft.fft(W[:, j])[k] * 2 / p
+        fit = np.real(c * np.exp(2j * np.pi * k * fine / p)) + W[:, j].mean() if k else np.full_like(fine, W[:, j].mean())
+        color = colors[n % len(colors)]
+        ax.plot(fine, fit, color=color, lw=1.2, alpha=0.8)
+        drawn.append(ax.plot(a, W[:, j], "o", color=color, ms=4, label=f"neuron {j}: k = {k}")[0])
+    ax.set(xlabel="token a", ylabel="weight from a into the neuron", title="what a grokked neuron reads: a cosine of a")
+    legend_below(ax, ncol=3)
+    return drawn

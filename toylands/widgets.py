@@ -28,7 +28,8 @@ from .run import Trajectory, number, run
 from .stage import Stage, ipympl_active
 from .zoo import catalogue, get, landscapes, param_ranges
 
-__all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPath", "ipympl_active", "LR_VALUES",
+__all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPath", "GrokkingViewer", "ipympl_active",
+           "LR_VALUES",
            "nice_values"]  # fmt: skip
 
 #: Which hyperparameter sliders each optimizer shows, beyond the learning rate.
@@ -883,5 +884,99 @@ class NetworkPath(_Widget):
             self._now.set_xdata([self.at[i], self.at[i]])
         self.readout = (f"<b>{name}</b>, {self.label} = {number(self.at[i])}: training loss {number(self._loss[name][i])}, "
                         f"test accuracy {self._test_accuracy[name][i]:.0%}")  # fmt: skip
+        self._readout.value = self.readout
+        self.stage.update()
+
+
+class GrokkingViewer(_Widget):
+    """Sliders over precomputed grokking runs (``nets.grokking``): the weight decay picks a run, the step a moment.
+
+    ``set(weight_decay=0.3, step=400)`` drives it from code; ``readout`` says what is shown.
+
+    Left, every run's test accuracy (faint) and the chosen run's train accuracy (dashed), test
+    accuracy (solid) and frequency purity (dotted), with the step marked; right, the chosen run's
+    hidden neurons' spectra at that step (one row per neuron, sorted by the frequency it ends on).
+    """
+
+    def __init__(self, runs, *, live: bool | None = None):
+        runs = [runs] if not isinstance(runs, (list, tuple)) else list(runs)
+        if not runs:
+            raise ValueError("GrokkingViewer needs at least one run of nets.grokking")
+        steps = runs[0].steps
+        if any(r.steps.shape != steps.shape or np.any(r.steps != steps) for r in runs):
+            raise ValueError("the runs must be recorded at the same steps: make them in one nets.grokking call "
+                             "(weight_decay=[...]) without stop_at")  # fmt: skip
+        self.runs, self.steps = runs, steps
+        self._spectra = [r.spectra[:, plot.neuron_order(r)] for r in runs]
+        c = self.controls = {}
+        decays = [r.weight_decay for r in runs]
+        if len(set(decays)) != len(decays):
+            raise ValueError(f"each run needs its own weight decay; got {decays}")
+        if len(runs) > 1:
+            c["weight_decay"] = W.SelectionSlider(options=[(number(d), d) for d in decays], value=decays[0],
+                                                  description="weight decay", continuous_update=True,
+                                                  style={"description_width": "100px"})  # fmt: skip
+        c["step"] = W.SelectionSlider(options=[(str(int(s)), int(s)) for s in steps], value=int(steps[0]),
+                                      description="step", continuous_update=True, layout=W.Layout(width="560px"))  # fmt: skip
+        self.stage = Stage(figsize=(11.0, 4.2), live=live, layout="constrained")
+        self._build()
+        self._readout = W.HTML()
+        self.readout = ""
+        self._redraw = Coalescer(self._show)
+        self._show()
+        for k in c:
+            c[k].observe(lambda ch: self._redraw(), names="value")
+        self.box = W.VBox([W.HBox(list(c.values())), self.stage.view, self._readout])
+
+    def _build(self):
+        st = self.stage
+        ax, ax_spec = st.fig.subplots(1, 2, width_ratios=[1.25, 1])
+        x = np.maximum(self.steps, 1)
+        if len(self.runs) > 1:
+            for r in self.runs:
+                ax.plot(x, r.test_accuracy, color="#BBBBBB", lw=1.2)
+        color = plot.PALETTE[5]
+        self._train = st.animated(ax.plot(x, self.runs[0].train_accuracy, "--", color=color, lw=2, label="train accuracy")[0])
+        self._test = st.animated(ax.plot(x, self.runs[0].test_accuracy, "-", color=color, lw=2, label="test accuracy")[0])
+        self._purity = st.animated(ax.plot(x, self.runs[0].purity, ":", color=plot.PALETTE[2], lw=2.2,
+                                           label="frequency purity")[0])  # fmt: skip
+        self._now = st.animated(ax.axvline(x[0], color="black", lw=1.2))
+        ax.set_xscale("log")
+        decades = [10**e for e in range(int(np.log10(x[-1])) + 1)]
+        ax.set_xticks(decades, ["0" if d == 1 else str(d) for d in decades])  # step 0 sits where step 1 would
+        ax.minorticks_off()
+        ax.set(xlim=(x[0], x[-1]), ylim=(-0.02, 1.02), xlabel="step (log scale)",
+               title="accuracy (grey: the other weight decays)" if len(self.runs) > 1 else "accuracy")  # fmt: skip
+        plot.legend_below(ax, ncol=3)
+        self._image = st.animated(ax_spec.imshow(self._spectra[0][0], aspect="auto", cmap="magma", vmin=0, vmax=1,
+                                                 interpolation="nearest"))  # fmt: skip
+        ax_spec.set(xlabel="frequency k", ylabel="hidden neuron (sorted by final frequency)", yticks=[],
+                    title="each neuron's power per frequency")  # fmt: skip
+        st.fig.colorbar(self._image, ax=ax_spec, shrink=0.85, label="share of power")
+
+    @property
+    def run(self):
+        """The run shown now."""
+        if "weight_decay" not in self.controls:
+            return self.runs[0]
+        return next(r for r in self.runs if r.weight_decay == self.controls["weight_decay"].value)
+
+    @property
+    def index(self) -> int:
+        """The record shown now."""
+        return int(np.searchsorted(self.steps, self.controls["step"].value))
+
+    def _show(self):
+        r, i = self.run, self.index
+        k = next(n for n, other in enumerate(self.runs) if other is r)
+        self._train.set_ydata(r.train_accuracy)
+        self._test.set_ydata(r.test_accuracy)
+        self._purity.set_ydata(r.purity)
+        step = max(int(self.steps[i]), 1)
+        self._now.set_xdata([step, step])
+        self._image.set_data(self._spectra[k][i])
+        self.readout = (f"weight decay {number(r.weight_decay)}, step {int(self.steps[i])}: train accuracy "
+                        f"{r.train_accuracy[i]:.0%}, test accuracy {r.test_accuracy[i]:.0%}, "
+                        f"frequency purity {r.purity[i]:.2f}")  # fmt: skip
         self._readout.value = self.readout
         self.stage.update()

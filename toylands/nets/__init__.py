@@ -16,13 +16,15 @@ from .data import (
     two_moons,
     xor,
 )
+from .grokking import Grokking, fourier_spectrum, frequency_purity, grokking, modular_addition
 from .mlp import MLP, NetLandscape, NetLoss, accuracy, end_to_end, init_params, minibatch, mlp_landscape, predict, sgd
 from .modes import bezier, curve_along, flat_vs_sharp, permute, random_permutation, swap_path, train, weight_matching
 from .views import barrier, filter_normalize, interpolate, pca_plane, plane, plane_through, random_plane
 
 __all__ = [
     "DataError", "Dataset", "circles", "digits", "linear_teacher", "make", "regression_1d", "spirals",
-    "teacher_student", "two_moons", "xor",
+    "teacher_student", "two_moons", "xor", "modular_addition", "grokking", "Grokking", "fourier_spectrum",
+    "frequency_purity",
     "MLP", "NetLandscape", "NetLoss", "accuracy", "end_to_end", "init_params", "minibatch", "mlp_landscape",
     "predict", "sgd",
     "curvature", "modes", "views", "hessian_trace", "hvp", "sharpness_during_training", "spectral_density",

@@ -27,7 +27,7 @@ from .data import DataError, Dataset
 
 __all__ = ["MLP", "NetLoss", "NetLandscape", "mlp_landscape", "init_params", "accuracy", "predict", "minibatch", "sgd"]
 
-ACTIVATIONS = ("tanh", "relu", "softplus", "linear")
+ACTIVATIONS = ("tanh", "relu", "softplus", "linear", "square")
 LOSSES = ("mse", "cross_entropy")
 
 
@@ -36,11 +36,13 @@ class MLP:
     """Layer sizes ``(inputs, hidden..., outputs)`` and an activation for the hidden layers.
 
     Parameters are one flat vector: for each layer its weights ``W`` (``(n_in, n_out)``, row-major)
-    then its biases ``b``; ``unflatten`` and ``flatten`` go between the two.
+    then its biases ``b``; ``unflatten`` and ``flatten`` go between the two. With ``bias=False`` the
+    layers have no biases: the vector holds weights only, and ``unflatten`` gives zero biases.
     """
 
     sizes: tuple[int, ...]
     activation: str = "tanh"
+    bias: bool = True
 
     def __post_init__(self):
         sizes = tuple(self.sizes)
@@ -49,6 +51,8 @@ class MLP:
             raise DataError(f"sizes must be whole numbers >= 1, at least (inputs, outputs); got {self.sizes}")
         if self.activation not in ACTIVATIONS:
             raise DataError(f"activation must be one of {ACTIVATIONS}; got {self.activation!r}")
+        if not isinstance(self.bias, (bool, np.bool_)):
+            raise DataError(f"bias must be True or False; got {self.bias!r}")
         object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
 
     @property
@@ -57,15 +61,16 @@ class MLP:
 
     @property
     def n_params(self) -> int:
-        return sum(i * o + o for (i, o), _ in self.shapes)
+        return sum(i * o + o * self.bias for (i, o), _ in self.shapes)
 
     @property
     def slices(self) -> list[tuple[slice, slice]]:
-        """Where each layer's weights and biases sit in the flat vector."""
+        """Where each layer's weights and biases sit in the flat vector (the bias slice is empty without biases)."""
         out, k = [], 0
         for (i, o), _ in self.shapes:
-            out.append((slice(k, k + i * o), slice(k + i * o, k + i * o + o)))
-            k += i * o + o
+            nb = o if self.bias else 0
+            out.append((slice(k, k + i * o), slice(k + i * o, k + i * o + nb)))
+            k += i * o + nb
         return out
 
     def unflatten(self, theta) -> list[tuple]:
@@ -74,7 +79,7 @@ class MLP:
             raise DataError(f"a parameter vector of {self.name} has {self.n_params} entries; got {theta.shape[-1]}")
         lead = theta.shape[:-1]
         return [
-            (theta[..., sw].reshape(lead + (i, o)), theta[..., sb])
+            (theta[..., sw].reshape(lead + (i, o)), theta[..., sb] if self.bias else np.zeros(lead + (o,)))
             for ((i, o), _), (sw, sb) in zip(self.shapes, self.slices, strict=True)
         ]
 
@@ -85,7 +90,7 @@ class MLP:
             W, b = np.asarray(W, float), np.asarray(b, float)
             if W.shape[-2:] != (i, o) or b.shape[-1:] != (o,):
                 raise DataError(f"layer shapes must be {self.shapes}; got W {W.shape}, b {b.shape}")
-            parts += [W.reshape(W.shape[:-2] + (i * o,)), b]
+            parts += [W.reshape(W.shape[:-2] + (i * o,)), b] if self.bias else [W.reshape(W.shape[:-2] + (i * o,))]
         return np.concatenate(parts, axis=-1)
 
     @property
@@ -93,7 +98,7 @@ class MLP:
         return "-".join(map(str, self.sizes))
 
     def __repr__(self):
-        return f"MLP({self.name}, {self.activation})"
+        return f"MLP({self.name}, {self.activation}{'' if self.bias else ', no biases'})"
 
     # ------------------------------------------------------------------ forward
     def _act(self, z, np_=anp):
@@ -103,6 +108,8 @@ class MLP:
             return np_.maximum(z, 0.0)
         if self.activation == "linear":
             return z
+        if self.activation == "square":
+            return z * z
         return np_.logaddexp(0.0, z)
 
     def _dact(self, z, a):
@@ -112,6 +119,8 @@ class MLP:
             return (z > 0).astype(float)
         if self.activation == "linear":
             return np.ones_like(z)
+        if self.activation == "square":
+            return 2 * z
         return 0.5 * (1 + np.tanh(0.5 * z))  # sigmoid, without overflow
 
     def forward(self, theta, X):
@@ -119,7 +128,7 @@ class MLP:
         h = X
         layers = self.unflatten(theta)
         for k, (W, b) in enumerate(layers):
-            z = anp.matmul(h, W) + b[..., None, :]
+            z = anp.matmul(h, W) + b[..., None, :] if self.bias else anp.matmul(h, W)
             h = z if k == len(layers) - 1 else self._act(z)
         return h
 
@@ -175,7 +184,7 @@ class NetLoss:
         layers = m.unflatten(theta)
         hs, zs, h = [X], [], X
         for k, (W, b) in enumerate(layers):
-            z = np.matmul(h, W) + b[..., None, :]
+            z = np.matmul(h, W) + b[..., None, :] if m.bias else np.matmul(h, W)
             zs.append(z)
             h = z if k == len(layers) - 1 else m._act(z, np)
             hs.append(h)
@@ -270,12 +279,13 @@ def mlp_landscape(
     scale: float = 1.0,
     seed: int = 0,
     n_starts: int = 1,
+    bias: bool = True,
 ) -> NetLandscape:
     """The training loss of an MLP with ``hidden`` layer widths on ``data``, as a Landscape.
 
     ``loss`` defaults to cross-entropy for classification (logistic for two classes, softmax for
     more) and mean squared error for regression. The starts are ``n_starts`` initializations
-    (``init_params`` with seeds ``seed``, ``seed + 1`` ...).
+    (``init_params`` with seeds ``seed``, ``seed + 1`` ...). ``bias=False`` leaves the biases out.
     """
     if not isinstance(data, Dataset):
         raise DataError("data must be a toylands Dataset, e.g. nets.two_moons() or nets.make(X, y)")
@@ -285,7 +295,7 @@ def mlp_landscape(
     if loss == "cross_entropy" and data.task != "classification":
         raise DataError("cross-entropy needs class labels; this data set is a regression task: use loss='mse'")
     hidden = _widths(hidden)
-    model = MLP((data.n_inputs, *hidden, data.n_outputs), activation)
+    model = MLP((data.n_inputs, *hidden, data.n_outputs), activation, bias)
     if loss == "mse" and data.task == "classification":  # regress on the one-hot (or 0/1) targets
         k = data.n_outputs
         enc = (lambda y: _one_hot(y, k)) if k > 1 else (lambda y: y[:, None].astype(float))

@@ -128,13 +128,13 @@ def filter_normalize(L: NetLandscape, direction, theta, biases: str = "zero") ->
         raise DataError(f"biases must be 'zero' or 'filter'; got {biases!r}")
     for ((i, o), _), (sw, sb) in zip(L.model.shapes, L.model.slices, strict=True):
         dW, tW = d[sw].reshape(i, o), theta[sw].reshape(i, o)
-        if biases == "filter":
+        if biases == "filter" and L.model.bias:
             df, tf = np.vstack([dW, d[sb]]), np.vstack([tW, theta[sb]])
         else:
             df, tf = dW, tW
         ratio = np.linalg.norm(tf, axis=0) / np.maximum(np.linalg.norm(df, axis=0), 1e-300)
         d[sw] = (dW * ratio).ravel()
-        d[sb] = d[sb] * ratio if biases == "filter" else 0.0
+        d[sb] = d[sb] * ratio if biases == "filter" and L.model.bias else 0.0
     return d
 
 
