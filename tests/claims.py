@@ -238,3 +238,34 @@ CLAIMS["11-grokking"] = [
     ("decay acts on a time scale of 1 / (lr lambda) = 333 steps for lambda = 0.3, and the network generalizes after "
      "about two and a half of these", "round(1 / (0.01 * 0.3)) == 333 and 2.3 < slow.generalized_at * 0.01 * 0.3 < 2.7"),
 ]
+
+CLAIMS["12-edge-of-chaos"] = [
+    ("ordered: every pair becomes correlated to within 1% in 15 or so layers",
+     "np.all(theory['ordered'][16] > 0.99)"),
+    ("chaotic: every pair decorrelates to the same low value c* of about 0.17, even a pair that started at 0.9",
+     "np.all(np.abs(theory['chaotic'][-1] - 0.17) < 0.025) "
+     "and abs(float(nets.correlation_fixed_point(4.0, 0.05)) - 0.17) < 0.01"),
+    ("on the edge, after 30 layers the three pairs are still told apart",
+     "np.all(np.diff(theory['edge of chaos'][-1]) > 0.03) and theory['edge of chaos'][-1].max() < 0.95"),
+    ("one wide random network follows the theory (dots on the lines)",
+     "np.abs(measured['ordered'] - theory['ordered']).max() < 0.1 "
+     "and np.abs(measured['edge of chaos'] - theory['edge of chaos']).max() < 0.15"),
+    ("without biases the edge is at sigma_w2 = 1; biases push it to larger weights: 1.761 at 0.05",
+     "abs(edge_line[0] - 1) < 1e-6 and np.all(np.diff(edge_line) > 0) and round(settings['edge of chaos'], 3) == 1.761"),
+    ("chi1 = 0.759 and xi = 3.6 at sigma_w2 = 1; 0.939 and 15.8 at 1.5",
+     "round(float(nets.chi1(1, 0.05)), 3) == 0.759 and round(float(nets.depth_scale(1, 0.05)), 1) == 3.6 "
+     "and round(float(nets.chi1(1.5, 0.05)), 3) == 0.939 and round(float(nets.depth_scale(1.5, 0.05)), 1) == 15.8"),
+    ("the depth scale peaks at the edge of chaos", "abs(grid[np.argmax(xi)] - settings['edge of chaos']) < 0.05"),
+    ("shallow networks train from every initialization", "np.all(table.accuracy[0] >= 0.85)"),
+    ("at 20 layers the most ordered network (xi about 1.2) no longer learns at all",
+     "table.accuracy[2, 0] < 0.6 and round(float(table.depth_scale[0]), 1) == 1.2"),
+    ("at 40 layers neither sigma_w2 = 1 (6 xi about 22) nor the most chaotic one learns; near the edge 85-89%",
+     "table.accuracy[3, 1] < 0.6 and table.accuracy[3, -1] < 0.6 and round(6 * float(table.depth_scale[1])) == 22 "
+     "and np.all((table.accuracy[3, 2:5] >= 0.845) & (table.accuracy[3, 2:5] <= 0.895))"),
+    ("some networks just inside the 6 xi line (chaotic, 40 layers) train only partly",
+     "40 < 6 * table.depth_scale[5] and 0.6 < table.accuracy[3, 5] < 0.85"),
+    ("the scatter falls from 0.24 at width 30 to 0.06 at width 300, four times smaller",
+     "round(spread[30], 2) == 0.24 and round(spread[300], 2) == 0.06 and 3.5 < spread[30] / spread[300] < 4.5"),
+    ("tanh and erf approach like 1/l, ReLU like 1/l^2",
+     "abs(slopes['tanh'] + 1) < 0.05 and abs(slopes['erf'] + 1) < 0.05 and abs(slopes['ReLU'] + 2) < 0.1"),
+]

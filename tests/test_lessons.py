@@ -51,7 +51,7 @@ def solutions(nb) -> dict:
 
 def test_the_course_has_its_lessons_in_order():
     numbers = [int(p.name[:2]) for p in NUMBERED]
-    assert numbers == list(range(11))
+    assert numbers == list(range(len(numbers)))
     assert (LESSONS / "index.ipynb").exists()
 
 
@@ -83,15 +83,21 @@ def _answers_shown_above(nb, answers: dict) -> list[str]:
     problems, shown = [], ""
     for cell in nb.cells:
         for key in CHECK.findall(cell.source) if cell.cell_type == "code" and BEGIN in cell.source else ():
-            for v in answers.get(key, []):
-                if not _round(v) and any(abs(m - v) <= 5e-3 * abs(v) for m in _numbers_in(shown)):
-                    problems.append(f"exercise {key}: its answer {v:g} is shown above it")
+            answer = answers.get(key, [])
+            if answer and not all(_round(v) for v in answer) and _appears_in(answer, _numbers_in(shown)):
+                problems.append(f"exercise {key}: its answer {', '.join(f'{v:g}' for v in answer)} is shown above it")
         if cell.cell_type == "markdown":
             shown += cell.source + "\n"
         elif cell.cell_type == "code" and not PREDICT.search(cell.source):  # a prediction echoed is the student's own
             for o in cell.outputs:
                 shown += o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) + "\n"
     return problems
+
+
+def _appears_in(answer: list[float], numbers: list[float]) -> bool:
+    """Whether the answer (a number, or a point's coordinates in order) is among the numbers, each within 0.5%."""
+    near = [[abs(m - v) <= 5e-3 * abs(v) or (v == 0 and m == 0) for m in numbers] for v in answer]
+    return any(all(near[i][j + i] for i in range(len(answer))) for j in range(len(numbers) - len(answer) + 1))
 
 
 def _round(v: float) -> bool:

@@ -699,3 +699,55 @@ def _11_3(none_purity):
           "(record.purity[-1]).")  # fmt: skip
     return (f"{want:.2f}: far below the level near 0.5 at which every decaying run generalized. Nothing pulls the "
             "neurons towards one frequency each: the memorizing weights fit the data, and no gradient says otherwise.")
+
+
+# 12 The edge of chaos ----------------------------------------------------------------------------
+
+
+@exercise("12.1", "ordered or chaotic", kind="predict")
+def _12_1(chi_25):
+    from .nets import chi1
+
+    want = float(chi1(2.5, 0.05))
+    close(chi_25, want, 1e-4, "chi_25", "nets.chi1 takes sigma_w2 and sigma_b2, in that order.")
+    return f"chi1 = {want:.3f} > 1: chaotic. The edge at this bias variance lies at a smaller weight variance."
+
+
+@exercise("12.2", "the slope measured in a network")
+def _12_2(measured_chi):
+    from .nets import chi1, propagate
+
+    p = propagate(1.25, 0.05, depth=30, width=1000, seed=0)
+    want = float(np.exp(np.mean(np.log(p.grad[:-1] / p.grad[1:]))))
+    close(measured_chi, want, 1e-3, "measured_chi", "average the logarithms of grad[:-1] / grad[1:] and take the "
+          "exponential of the mean.")  # fmt: skip
+    theory = float(chi1(1.25, 0.05))
+    return (f"the network's gradients shrink by {want:.3f} per layer, the theory says {theory:.3f}: "
+            f"{abs(want - theory) / theory:.0%} apart in one network of width 1,000.")
+
+
+@exercise("12.3", "how ReLU approaches its edge", kind="explain", wrong=_ten_percent_off)
+def _12_3(relu_layer):
+    from .nets import correlation_curve, critical_sigma_w2
+
+    want = int(np.argmax(correlation_curve(0.5, 2000, 2.0, 0.0, "relu") > 0.99))
+    if isinstance(relu_layer, (bool, np.bool_)) or not isinstance(relu_layer, (int, np.integer)):
+        raise Wrong(f"relu_layer should be a layer number (a whole number); got {relu_layer!r}.")
+    if relu_layer != want:
+        raise Wrong(f"relu_layer = {relu_layer} is {'too deep' if relu_layer > want else 'too shallow'}: take the first "
+                    "index of the ReLU curve that is above 0.99 (np.argmax of a boolean array finds it).")  # fmt: skip
+    tanh = correlation_curve(0.5, 2000, float(critical_sigma_w2(0.05)), 0.05)
+    tanh_layer = int(np.argmax(tanh > 0.99)) if np.any(tanh > 0.99) else None
+    later = f"layer {tanh_layer}" if tanh_layer else "not within 2,000 layers"
+    return (f"ReLU merges the two inputs at layer {want}, tanh on its edge at {later}: 1 - c falls like 1/l^2 for "
+            "ReLU and like 1/l for tanh, so a very deep ReLU network at He's initialization forgets input differences "
+            "sooner, even on its edge.")
+
+
+@exercise("12.4", "the edge by bisection", kind="challenge")
+def _12_4(edge_015):
+    from .nets import critical_sigma_w2
+
+    close(edge_015, float(critical_sigma_w2(0.15)), 1e-3, "edge_015", "keep the half of the interval where chi1 - 1 "
+          "changes sign, and stop when the interval is shorter than 0.001.")  # fmt: skip
+    return "the edge moves to larger weight variances as the bias variance grows."

@@ -64,6 +64,10 @@ __all__ = [
     "neuron_order",
     "neuron_spectra",
     "neuron_waves",
+    "chaos_phase_diagram",
+    "trainability",
+    "tempered_posterior",
+    "learning_coefficients",
     "PlotError",
 ]
 
@@ -1110,3 +1114,88 @@ def neuron_waves(record, neurons=None, ax=None, *, colors=None):
     ax.set(xlabel="token a", ylabel="weight from a into the neuron", title="what a grokked neuron reads: a cosine of a")
     legend_below(ax, ncol=3)
     return drawn
+
+
+# The edge of chaos ------------------------------------------------------------------------------
+
+
+def chaos_phase_diagram(ax=None, *, sigma_w2=(0.25, 4.5), sigma_b2=(0.0, 0.3), activation: str = "tanh", n: int = 60,
+                        points: dict | None = None):  # fmt: skip
+    """The phases of deep random networks over (``sigma_w2``, ``sigma_b2``): colour is ``chi1`` on a log scale (blue:
+    ordered, red: chaotic) and the black line is the edge of chaos, ``chi1 = 1``. ``points`` marks named
+    initializations, ``{"name": (sigma_w2, sigma_b2)}``."""
+    from .nets.criticality import chi1, critical_sigma_w2
+
+    ax = _ax(ax, figsize=(6.0, 4.4))
+    W, B = np.meshgrid(np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n))
+    log_chi = np.log(chi1(W, B, activation))
+    norm = mcolors.TwoSlopeNorm(0.0, min(log_chi.min(), -1e-3), max(log_chi.max(), 1e-3))  # white on the edge
+    image = ax.pcolormesh(W, B, log_chi, cmap="RdBu_r", norm=norm, shading="auto")
+    bs = np.linspace(*sigma_b2, 40)
+    (edge,) = ax.plot(critical_sigma_w2(bs, activation), bs, color="black", lw=2.5, label=r"edge of chaos, $\chi_1 = 1$")
+    for name, (w, b) in (points or {}).items():
+        ax.plot([w], [b], "o", color="white", mec="black", ms=8, zorder=5)
+        ax.annotate(name, (w, b), xytext=(6, 4), textcoords="offset points", fontsize=9, path_effects=HALO)
+    ax.text(0.04, 0.92, "ordered", transform=ax.transAxes, fontsize=11, color="#08306B", path_effects=HALO)
+    ax.text(0.80, 0.08, "chaotic", transform=ax.transAxes, fontsize=11, color="#67000D", path_effects=HALO)
+    ax.figure.colorbar(image, ax=ax, label=r"$\ln \chi_1$")
+    ax.set(xlabel=r"weight variance $\sigma_w^2$", ylabel=r"bias variance $\sigma_b^2$", xlim=sigma_w2, ylim=sigma_b2,
+           title=f"{activation} networks: order and chaos")  # fmt: skip
+    legend_below(ax)
+    return edge
+
+
+def trainability(record, ax=None, *, level: float = 0.9):
+    """Training accuracy of deep networks (``nets.trainability``) over depth and weight variance, with the theory's
+    ``6 xi`` (dashed), below which Schoenholz et al. found networks trainable."""
+    ax = _ax(ax, figsize=(6.4, 4.2))
+    k, m = len(record.sigma_w2), len(record.depths)
+    image = ax.imshow(record.accuracy, origin="lower", cmap="viridis", vmin=0.5, vmax=1.0, aspect="auto",
+                      interpolation="nearest")  # fmt: skip
+    for i in range(m):
+        for j in range(k):
+            a = record.accuracy[i, j]
+            ax.text(j, i, f"{a:.2f}", ha="center", va="center", fontsize=9, color="black" if a > 0.8 else "white")
+    # 6 xi on the row axis: rows are depths (not evenly spaced), so interpolate in log depth
+    logd = np.log(record.depths.astype(float))
+    six = 6 * np.asarray(record.depth_scale, float)
+    rows = np.interp(np.log(np.clip(six, record.depths.min() * 0.5, record.depths.max() * 2)), logd, np.arange(m),
+                     left=-0.5, right=m - 0.5)  # fmt: skip
+    ax.plot(np.arange(k), rows, "w--", lw=2.2, label=r"depth $6\xi$ (theory)", path_effects=DARK_HALO)
+    ax.set_xticks(np.arange(k), [number(w) for w in record.sigma_w2])
+    ax.set_yticks(np.arange(m), [str(int(d)) for d in record.depths])
+    ax.set(xlabel=r"weight variance $\sigma_w^2$", ylabel="hidden layers", ylim=(-0.5, m - 0.5),
+           title=f"training accuracy after {record.steps} steps ($\\sigma_b^2$ = {number(record.sigma_b2)})")  # fmt: skip
+    ax.figure.colorbar(image, ax=ax, label="training accuracy")
+    legend_below(ax)
+    return image
+
+
+def tempered_posterior(record, landscape, rung: int = -1, ax=None, *, bounds=None, legend: bool = True):
+    """The draws of a learning-coefficient estimate (``tl.learning_coefficient``) at one rung of its ladder, over the
+    landscape's map: where the tempered posterior puts its weight, a round cloud at a regular minimum, a strip along
+    a valley of minima, a cross where two valleys cross. Returns the scatter (its offsets can be changed)."""
+    ax = _ax(ax, figsize=(5.2, 4.6))
+    landscape_map(landscape, ax, bounds=bounds, colorbar=False, legend=False, title=False, n=200, sets=False)
+    draws = record.samples[rung]
+    dots = ax.scatter(draws[:, 0], draws[:, 1], s=5, color="#D55E00", edgecolors="none", alpha=0.7, zorder=4,
+                      label=f"draws at $n\\beta$ = {number(record.n_betas[rung])}")  # fmt: skip
+    ax.plot(*record.at[:2], "+", color="black", ms=12, mew=2, zorder=5, label="the minimum $w^*$")
+    if legend:
+        legend_below(ax, ncol=2)
+    return dots
+
+
+def learning_coefficients(records: dict, ax=None, *, known: dict | None = None):
+    """Each record's estimate against the inverse temperature (the tempered sampler's ladder, ``record.curve``), with
+    the known learning coefficients dashed: regular and quasi-homogeneous minima level off at theirs; crossing minima
+    approach theirs only like ``1 / ln(n_beta)``."""
+    ax = _ax(ax, figsize=(6.4, 4.0))
+    for (name, r), color in zip(records.items(), VARIANT_COLORS, strict=False):
+        ax.plot(r.n_betas, r.curve, "o-", color=color, ms=4, lw=1.8, label=name)
+        if known and name in known:
+            ax.axhline(known[name], color=color, ls="--", lw=1.2, alpha=0.8)
+    ax.set(xscale="log", xlabel=r"inverse temperature $n\beta$", ylabel=r"estimate $\hat\lambda$",
+           title="learning coefficients (dashed: the true values)")  # fmt: skip
+    legend_below(ax, ncol=min(len(records), 4))
+    return ax

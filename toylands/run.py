@@ -231,6 +231,10 @@ class Trajectory:
         return f"Trajectory({self.name or 'run'} on {self.landscape.name!r}: {self.runs} runs x {self.steps} steps; {counts})"
 
 
+#: Above this many coordinates a flat end point is not classified by its Hessian (which would need dim**2 numbers).
+HESSIAN_DIM = 400
+
+
 def _outcomes(tr: Trajectory) -> list[Outcome]:
     """Classify every run of ``tr``: the one place where 'how did it end' is decided."""
     L = tr.landscape
@@ -283,7 +287,7 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
             g = np.linalg.norm(L.grad_raw(Xu), axis=-1)
             flat = g <= 1e-6 * (1 + np.abs(values[-1, unknown]))
             kinds = np.full(len(unknown), "", dtype=object)
-            if flat.any():
+            if flat.any() and L.dim <= HESSIAN_DIM:  # a network's Hessian would not fit: it stays "barely moving"
                 H = L.hessian_raw(Xu[flat])
                 # curvature below the landscape's own scale (height over box size squared) counts as none
                 scale = (1 + np.abs(values[-1, unknown][flat])) / L.diameter**2
@@ -310,7 +314,7 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
             elif kinds[n] in ("saddle", "max"):
                 word = "a saddle" if kinds[n] == "saddle" else "a maximum"
                 out[i] = Outcome("resting", f"resting at {word} at {point(X[i])}", distance=float(nearest_min[i]))
-            elif kinds[n] == "degenerate":
+            elif kinds[n] == "degenerate" or flat[n]:
                 out[i] = Outcome("moving", f"still moving (barely: the gradient is {g[n]:.2g}){far}",
                                  distance=float(nearest_min[i]))  # fmt: skip
             else:

@@ -1,7 +1,7 @@
 """Bridges to real small networks: tiny autograd MLPs whose losses are Landscapes, small data, and the views,
 curvature, mode connectivity and permutation symmetry of their landscapes."""
 
-from . import curvature, modes, views
+from . import criticality, curvature, modes, views
 from .curvature import hessian_trace, hvp, sharpness_during_training, spectral_density, top_eigenvalues
 from .data import (
     DataError,
@@ -16,6 +16,20 @@ from .data import (
     two_moons,
     xor,
 )
+from .criticality import (
+    Propagation,
+    Trainability,
+    chi1,
+    correlation_curve,
+    correlation_fixed_point,
+    correlation_map,
+    critical_sigma_w2,
+    depth_scale,
+    mean_field_init,
+    propagate,
+    q_star,
+    trainability,
+)
 from .grokking import Grokking, fourier_spectrum, frequency_purity, grokking, modular_addition
 from .mlp import MLP, NetLandscape, NetLoss, accuracy, end_to_end, init_params, minibatch, mlp_landscape, predict, sgd
 from .modes import bezier, curve_along, flat_vs_sharp, permute, random_permutation, swap_path, train, weight_matching
@@ -24,10 +38,11 @@ from .views import barrier, filter_normalize, interpolate, pca_plane, plane, pla
 __all__ = [
     "DataError", "Dataset", "circles", "digits", "linear_teacher", "make", "regression_1d", "spirals",
     "teacher_student", "two_moons", "xor", "modular_addition", "grokking", "Grokking", "fourier_spectrum",
-    "frequency_purity",
+    "frequency_purity", "Propagation", "Trainability", "chi1", "correlation_curve", "correlation_fixed_point", "correlation_map",
+    "critical_sigma_w2", "depth_scale", "mean_field_init", "propagate", "q_star", "trainability",
     "MLP", "NetLandscape", "NetLoss", "accuracy", "end_to_end", "init_params", "minibatch", "mlp_landscape",
     "predict", "sgd",
-    "curvature", "modes", "views", "hessian_trace", "hvp", "sharpness_during_training", "spectral_density",
+    "criticality", "curvature", "modes", "views", "hessian_trace", "hvp", "sharpness_during_training", "spectral_density",
     "top_eigenvalues", "bezier", "curve_along", "flat_vs_sharp", "permute", "random_permutation", "swap_path", "train",
     "weight_matching", "barrier", "filter_normalize", "interpolate", "pca_plane", "plane", "plane_through", "random_plane",
 ]  # fmt: skip
