@@ -269,3 +269,25 @@ CLAIMS["12-edge-of-chaos"] = [
     ("tanh and erf approach like 1/l, ReLU like 1/l^2",
      "abs(slopes['tanh'] + 1) < 0.05 and abs(slopes['erf'] + 1) < 0.05 and abs(slopes['ReLU'] + 2) < 0.1"),
 ]
+
+CLAIMS["13-singular-minima"] = [
+    ("the tempered estimates reproduce the exact (quadrature) values at n_beta = 10^4",
+     "all(abs(r.estimate - tl.tempered_expectation(cases[n][0], cases[n][1], n_beta=1e4)) < 0.05 for n, r in records.items())"),
+    ("bowl 1.00, x^2 + y^4 0.72, hyperbola 0.49, cross 0.40 (below its true 1/2)",
+     "[round(records[n].estimate, 2) for n in cases] == [1.0, 0.72, 0.49, 0.4]"),
+    ("x^2 + y^4: the cloud is stretched along y",
+     "np.std(records['x^2 + y^4'].samples[rung][:, 1]) > 2 * np.std(records['x^2 + y^4'].samples[rung][:, 0])"),
+    ("the bowl's cloud is round", "0.8 < np.std(records['bowl'].samples[rung][:, 0]) / np.std(records['bowl'].samples[rung][:, 1]) < 1.25"),
+    ("regular and flat-but-isolated minima level off at their lambda",
+     "all(abs(records[n].curve[records[n].n_betas >= 100] - lam).max() < 0.06 "
+     "for n, lam in (('bowl', 1.0), ('x^2 + y^4', 0.75), ('hyperbola', 0.5)))"),
+    ("the cross keeps climbing, like lambda - 1/ln(n_beta)",
+     "records['cross'].curve[-1] > records['cross'].curve[4] + 0.05 and abs(exact_cross - (0.5 - 1 / np.log(1e4))) < 0.03"),
+    ("SGLD reads low and differs from run to run by several times the tempered sampler's spread",
+     "max(sgld) < exact and np.std(sgld) > 3 * np.std(tempered) and abs(np.mean(tempered) - exact) < 0.02"),
+    ("the narrow network's minimum counts for far less than its d/2",
+     "networks[4][2].estimate < networks[4][0].dim / 4"),
+    ("quadrupling the width adds only about one to the estimate while it adds 48 parameters",
+     "0.5 < networks[16][2].estimate - networks[4][2].estimate < 1.5 and networks[16][0].dim - networks[4][0].dim == 48"),
+    ("the estimate is still rising with n_beta here", "networks[16][2].curve[-1] > networks[16][2].curve[-3]"),
+]

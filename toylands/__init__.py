@@ -26,6 +26,7 @@ from .analysis import (
     stability_threshold,
     tune,
 )
+from .degeneracy import LearningCoefficient, learning_coefficient, tempered_expectation
 from .landscape import KINDS, CriticalPoint, CriticalSet, Landscape, LandscapeError, MinimumSet
 from .zoo import GROUPS, catalogue, get, landscapes, param_ranges
 from .optim import *  # noqa: F403  (the optimizers, blocks and schedules)
@@ -62,6 +63,9 @@ __all__ = [
     "Basins",
     "escape_times",
     "Escape",
+    "learning_coefficient",
+    "LearningCoefficient",
+    "tempered_expectation",
     "RunError",
     "Trajectory",
     "Outcome",

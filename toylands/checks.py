@@ -751,3 +751,53 @@ def _12_4(edge_015):
     close(edge_015, float(critical_sigma_w2(0.15)), 1e-3, "edge_015", "keep the half of the interval where chi1 - 1 "
           "changes sign, and stop when the interval is shorter than 0.001.")  # fmt: skip
     return "the edge moves to larger weight variances as the bias variance grows."
+
+
+# 13 Singular minima -----------------------------------------------------------------------------
+
+
+def _x2_y6():
+    from .landscape import Landscape
+
+    return Landscape("x^2 + y^6", lambda p: p[..., 0] ** 2 + p[..., 1] ** 6, bounds=[(-1.5, 1.5), (-1.5, 1.5)])
+
+
+@functools.cache
+def _far_hyperbola() -> float:
+    from .degeneracy import learning_coefficient
+    from .zoo import get
+
+    return learning_coefficient(get("hyperbola"), [2.0, 0.5], n_beta=1000, seed=0).estimate
+
+
+@exercise("13.1", "a flatter direction", kind="predict", wrong=lambda v: [1.0, 0.5, 0.75])
+def _13_1(lam_x2_y6):
+    from .degeneracy import tempered_expectation
+
+    want = tempered_expectation(_x2_y6(), [0, 0], n_beta=1e8)
+    close(lam_x2_y6, want, 0.01, "lam_x2_y6", "build the landscape p[..., 0]**2 + p[..., 1]**6 with tl.Landscape and give "
+          "tl.tempered_expectation(L, [0, 0], n_beta=1e8).")  # fmt: skip
+    return (f"{want:.3f}: 1/2 from the regular x and 1/6 from y^6, added because the two variables are separate. "
+            "The flatter a direction, the less of a parameter it counts as.")
+
+
+@exercise("13.2", "another point of the valley", wrong=lambda v: [1.1 * v, 0.9 * v, 1.0])
+def _13_2(lam_far):
+    want = _far_hyperbola()
+    close(lam_far, want, 1e-6, "lam_far", "tl.learning_coefficient(tl.hyperbola, [2, 0.5], n_beta=1000, seed=0) "
+          "and its .estimate.")  # fmt: skip
+    return (f"{want:.3f}, as at (1, 1): every point of the valley uses one parameter's worth (the direction across the "
+            "valley, 1/2); the direction along it costs nothing.")
+
+
+@exercise("13.3", "the network's effective parameters", kind="explain",
+          wrong=lambda record, L, f: [(record, L, 2 * f), (record, L, f / 2), (record, L, 0.5)])
+def _13_3(record, L, effective_fraction):
+    lam, d = float(record.estimate), int(L.dim)
+    want = 2 * lam / d
+    close(effective_fraction, want, 1e-3, "effective_fraction", "a regular parameter adds 1/2 to lambda: 2 lambda "
+          "regular parameters give the same lambda; divide by the number of parameters, L.dim.")  # fmt: skip
+    return (f"2 lambda = {2 * lam:.1f} effective parameters of {d}, {want:.0%}: most directions at this minimum are "
+            "flat or redundant (hidden units that could be swapped, rescaled or switched off). A model that uses fewer "
+            "effective parameters is, in Watanabe's theory, expected to generalize better, though lambda here depends "
+            "on n_beta and on how far the training got.")

@@ -1064,11 +1064,11 @@ class TemperedPosterior(_Widget):
     temperature (right, the known value dashed). One tempered run per minimum, computed when the widget is made.
 
     ``cases`` maps a name to ``(landscape, minimum, known lambda or None)``; the default is the bowl, the hyperbola
-    and the cross.
+    and the cross. ``records`` may give estimates already made (``tl.learning_coefficient``) for some of the names.
     """
 
-    def __init__(self, cases: dict | None = None, *, n_beta: float = 1e4, draws: int = 1000, chains: int = 8,
-                 seed: int = 0, live: bool | None = None):  # fmt: skip
+    def __init__(self, cases: dict | None = None, *, records: dict | None = None, n_beta: float = 1e4, draws: int = 1000,
+                 chains: int = 8, seed: int = 0, live: bool | None = None):  # fmt: skip
         from .degeneracy import learning_coefficient
         from .zoo import get
 
@@ -1078,9 +1078,13 @@ class TemperedPosterior(_Widget):
         if not cases or any(len(c) != 3 or c[0].dim != 2 for c in cases.values()):
             raise ValueError("cases must map names to (2-D landscape, minimum, known lambda or None)")
         self.cases = dict(cases)
-        self.records = {name: learning_coefficient(L, at, n_beta=n_beta, draws=draws, chains=chains, seed=seed)
+        records = dict(records or {})
+        self.records = {name: records[name] if name in records else
+                        learning_coefficient(L, at, n_beta=n_beta, draws=draws, chains=chains, seed=seed)
                         for name, (L, at, _) in self.cases.items()}  # fmt: skip
         ladder = next(iter(self.records.values())).n_betas
+        if any(len(r.n_betas) != len(ladder) or not np.allclose(r.n_betas, ladder) for r in self.records.values()):
+            raise ValueError("the records must share one ladder of n_beta (the same n_beta, the tempered sampler)")
         self.controls = {
             "minimum": W.Dropdown(options=list(self.cases), description="minimum"),
             "n_beta": W.SelectionSlider(options=[(number(v), float(v)) for v in ladder], value=float(ladder[-1]),
