@@ -1176,7 +1176,8 @@ def tempered_posterior(record, landscape, rung: int = -1, ax=None, *, bounds=Non
     landscape's map: where the tempered posterior puts its weight, a round cloud at a regular minimum, a strip along
     a valley of minima, a cross where two valleys cross. Returns the scatter (its offsets can be changed)."""
     ax = _ax(ax, figsize=(5.2, 4.6))
-    landscape_map(landscape, ax, bounds=bounds, colorbar=False, legend=False, title=False, n=200, sets=False)
+    landscape_map(landscape, ax, bounds=bounds, colorbar=False, legend=False, title=False, n=200, sets=False,
+                  critical=False)
     draws = record.samples[rung]
     dots = ax.scatter(draws[:, 0], draws[:, 1], s=5, color="#D55E00", edgecolors="none", alpha=0.7, zorder=4,
                       label=f"draws at $n\\beta$ = {number(record.n_betas[rung])}")  # fmt: skip

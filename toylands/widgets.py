@@ -1011,7 +1011,7 @@ class SignalPropagation(_Widget):
         start = min(values, key=lambda v: abs(v - 1.0))
         self.controls = {"sigma_w2": W.SelectionSlider(options=[(number(v), v) for v in values], value=start, description="σ_w²",
                                                        continuous_update=True, layout=W.Layout(width="520px"))}  # fmt: skip
-        self.stage = Stage(figsize=(11.0, 4.0), live=live, layout="constrained")
+        self.stage = Stage(figsize=(9.6, 4.0), live=live, layout="constrained")
         self._build()
         self._readout = W.HTML()
         self.readout = ""
@@ -1087,10 +1087,11 @@ class TemperedPosterior(_Widget):
             raise ValueError("the records must share one ladder of n_beta (the same n_beta, the tempered sampler)")
         self.controls = {
             "minimum": W.Dropdown(options=list(self.cases), description="minimum"),
-            "n_beta": W.SelectionSlider(options=[(number(v), float(v)) for v in ladder], value=float(ladder[-1]),
+            "n_beta": W.SelectionSlider(options=[(number(v), float(v)) for v in ladder],
+                                        value=float(ladder[np.argmin(np.abs(np.log(ladder / 100)))]),
                                         description="nβ", continuous_update=True, layout=W.Layout(width="480px")),
         }  # fmt: skip
-        self.stage = Stage(figsize=(11.0, 4.4), live=live, layout="constrained")
+        self.stage = Stage(figsize=(9.6, 4.2), live=live, layout="constrained")
         self._readout = W.HTML()
         self.readout = ""
         self._build()
