@@ -130,6 +130,108 @@ def ref_newton(x, lr, damping=0.0, saddle_free=False):
     return path
 
 
+def ref_nadam(x, lr, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, momentum_decay=4e-3, decoupled=False):
+    n = len(x)
+    m, v = [0.0] * n, [0.0] * n
+    mus = [1.0]  # products of mu_1 .. mu_t
+    path = [list(x)]
+    for t in range(1, STEPS + 1):
+        g = grad_of(x)
+        mu_t = b1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+        mus.append(mus[-1] * mu_t)
+        for i in range(n):
+            gi = g[i]
+            if weight_decay and decoupled:
+                x[i] = x[i] - lr * weight_decay * x[i]
+            elif weight_decay:
+                gi = gi + weight_decay * x[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            m_hat = mu_next * m[i] / (1 - mus[t] * mu_next) + (1 - mu_t) * gi / (1 - mus[t])
+            v_hat = v[i] / (1 - b2**t)
+            x[i] = x[i] - lr * m_hat / (math.sqrt(v_hat) + eps)
+        path.append(list(x))
+    return path
+
+
+def ref_radam(x, lr, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, decoupled=False):
+    n = len(x)
+    m, v = [0.0] * n, [0.0] * n
+    rho_inf = 2 / (1 - b2) - 1
+    path = [list(x)]
+    for t in range(1, STEPS + 1):
+        g = grad_of(x)
+        rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
+        for i in range(n):
+            gi = g[i]
+            if weight_decay and decoupled:
+                x[i] = x[i] - lr * weight_decay * x[i]
+            elif weight_decay:
+                gi = gi + weight_decay * x[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            m_hat = m[i] / (1 - b1**t)
+            if rho_t > 5:
+                l_t = math.sqrt(1 - b2**t) / (math.sqrt(v[i]) + eps)
+                r_t = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+                x[i] = x[i] - lr * m_hat * r_t * l_t
+            else:
+                x[i] = x[i] - lr * m_hat
+        path.append(list(x))
+    return path
+
+
+def ref_adamax(x, lr, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0):
+    n = len(x)
+    m, u = [0.0] * n, [0.0] * n
+    path = [list(x)]
+    for t in range(1, STEPS + 1):
+        g = grad_of(x)
+        for i in range(n):
+            gi = g[i] + weight_decay * x[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            u[i] = max(b2 * u[i], abs(gi) + eps)
+            x[i] = x[i] - lr * m[i] / ((1 - b1**t) * u[i])
+        path.append(list(x))
+    return path
+
+
+def ref_adadelta(x, lr, rho=0.9, eps=1e-6, weight_decay=0.0):
+    n = len(x)
+    v, u = [0.0] * n, [0.0] * n
+    path = [list(x)]
+    for _ in range(STEPS):
+        g = grad_of(x)
+        for i in range(n):
+            gi = g[i] + weight_decay * x[i]
+            v[i] = rho * v[i] + (1 - rho) * gi * gi
+            dx = math.sqrt(u[i] + eps) / math.sqrt(v[i] + eps) * gi
+            u[i] = rho * u[i] + (1 - rho) * dx * dx
+            x[i] = x[i] - lr * dx
+        path.append(list(x))
+    return path
+
+
+def ref_rprop(x, lr, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
+    n = len(x)
+    prev, eta = [0.0] * n, [lr] * n
+    path = [list(x)]
+    for _ in range(STEPS):
+        g = grad_of(x)
+        for i in range(n):
+            gi = g[i]
+            if prev[i] * gi > 0:
+                eta[i] = min(eta[i] * etas[1], step_sizes[1])
+            elif prev[i] * gi < 0:
+                eta[i] = max(eta[i] * etas[0], step_sizes[0])
+                gi = 0.0
+            x[i] = x[i] - eta[i] * (gi > 0) + eta[i] * (gi < 0)
+            prev[i] = gi
+        path.append(list(x))
+    return path
+
+
 TRANSCRIPTIONS = [
     ("gd", tl.gd(1e-3), lambda x: ref_sgd(x, 1e-3)),
     ("momentum", tl.momentum(1e-3, 0.9), lambda x: ref_sgd(x, 1e-3, momentum=0.9)),
@@ -162,6 +264,27 @@ TRANSCRIPTIONS = [
         tl.adamw(0.05, amsgrad=True),
         lambda x: ref_adam(x, 0.05, weight_decay=1e-2, amsgrad=True, decoupled=True),
     ),
+    ("momentum dampened", tl.momentum(1e-3, 0.9, dampening=0.3), lambda x: ref_sgd(x, 1e-3, 0.9, dampening=0.3)),
+    ("sgd dampened+wd", tl.sgd(1e-3, noise=0, momentum=0.8, dampening=0.5, weight_decay=0.1),
+     lambda x: ref_sgd(x, 1e-3, 0.8, weight_decay=0.1, dampening=0.5)),
+    ("adagrad lr_decay", tl.adagrad(0.1, lr_decay=0.05), lambda x: ref_adagrad(x, 0.1, lr_decay=0.05)),
+    ("nadam", tl.nadam(0.02), lambda x: ref_nadam(x, 0.02)),
+    ("nadam+wd", tl.nadam(0.02, b1=0.8, weight_decay=0.1, momentum_decay=0.01),
+     lambda x: ref_nadam(x, 0.02, 0.8, weight_decay=0.1, momentum_decay=0.01)),
+    ("nadam decoupled", tl.nadam(0.02, weight_decay=0.1, decoupled_weight_decay=True),
+     lambda x: ref_nadam(x, 0.02, weight_decay=0.1, decoupled=True)),
+    ("radam", tl.radam(1e-3), lambda x: ref_radam(x, 1e-3)),
+    ("radam b2=0.9", tl.radam(1e-3, b2=0.9, weight_decay=0.1), lambda x: ref_radam(x, 1e-3, b2=0.9, weight_decay=0.1)),
+    ("radam decoupled", tl.radam(1e-3, b2=0.8, weight_decay=0.1, decoupled_weight_decay=True),
+     lambda x: ref_radam(x, 1e-3, b2=0.8, weight_decay=0.1, decoupled=True)),
+    ("adamax", tl.adamax(0.02), lambda x: ref_adamax(x, 0.02)),
+    ("adamax+wd", tl.adamax(0.02, b1=0.8, b2=0.99, weight_decay=0.1), lambda x: ref_adamax(x, 0.02, 0.8, 0.99, weight_decay=0.1)),
+    ("adadelta", tl.adadelta(1.0), lambda x: ref_adadelta(x, 1.0)),
+    ("adadelta+wd", tl.adadelta(0.5, rho=0.95, eps=1e-4, weight_decay=0.1),
+     lambda x: ref_adadelta(x, 0.5, 0.95, 1e-4, 0.1)),
+    ("rprop", tl.rprop(0.01), lambda x: ref_rprop(x, 0.01)),
+    ("rprop bounded", tl.rprop(0.05, etas=(0.3, 1.5), step_sizes=(0.01, 0.08)),
+     lambda x: ref_rprop(x, 0.05, (0.3, 1.5), (0.01, 0.08))),
     ("lion", tl.lion(0.01), lambda x: ref_lion(x, 0.01)),
     ("lion+wd", tl.lion(0.01, b1=0.95, b2=0.98, weight_decay=0.5), lambda x: ref_lion(x, 0.01, 0.95, 0.98, 0.5)),
     ("newton", tl.newton(0.5), lambda x: ref_newton(x, 0.5)),
@@ -252,6 +375,11 @@ REACHES = [
     ("Adam", tl.adam(0.1), 1000, tl.adam(0.01), 10000, 1e-2),
     ("AdamW", tl.adamw(0.1, weight_decay=1e-4), 1000, tl.adamw(0.01, weight_decay=1e-4), 10000, 1e-2),
     ("AMSGrad", tl.amsgrad(0.1), 1000, tl.amsgrad(0.05), 10000, 1e-2),
+    ("NAdam", tl.nadam(0.1), 1000, tl.nadam(0.003), 10000, 1e-2),
+    ("RAdam", tl.radam(0.1), 1000, tl.radam(0.003), 10000, 1e-2),
+    ("Adamax", tl.adamax(0.1), 1000, tl.adamax(0.01), 10000, 1e-2),
+    ("Adadelta", tl.adadelta(1.0), 1000, tl.adadelta(0.3, rho=0.999), 60000, 0.1),  # slow in Rosenbrock's valley
+    ("Rprop", tl.rprop(0.01), 1000, tl.rprop(0.003), 10000, 1e-2),
     ("Lion", tl.lion(0.005), 1000, tl.lion(5e-4), 20000, 1e-2),
     ("Newton", tl.newton(), 5, tl.newton(), 10, 1e-8),
     ("Saddle-free Newton", tl.saddle_free_newton(), 10, tl.saddle_free_newton(), 50, 1e-6),
@@ -297,6 +425,82 @@ def test_a_chain_applies_its_blocks_in_order():
     step, _ = opt.update(np.array([[0.2, 4.0]]), opt.init(np.zeros((1, 2))), np.zeros((1, 2)))
     assert seen == ["a", "b"]
     np.testing.assert_allclose(step, [[-0.12, -0.3]])  # 0.2 -> 0.4 -> 0.4 -> 1.2; 4 -> 8 -> 1 -> 3; times -0.1
+
+
+def _one_cycle(t, max_lr=0.1, total=50, pct=0.3, div=25.0, final_div=1e4, cos=True, three=False):
+    # torch.optim.lr_scheduler.OneCycleLR.get_lr, transcribed
+    initial, low = max_lr / div, max_lr / div / final_div
+    if three:
+        phases = [(pct * total - 1, initial, max_lr), (2 * pct * total - 2, max_lr, initial), (total - 1, initial, low)]
+    else:
+        phases = [(pct * total - 1, initial, max_lr), (total - 1, max_lr, low)]
+    start = 0
+    for i, (end, a, b) in enumerate(phases):
+        if t <= end or i == len(phases) - 1:
+            x = (t - start) / (end - start)
+            return b + (a - b) / 2 * (math.cos(math.pi * x) + 1) if cos else (b - a) * x + a
+        start = end
+
+
+def _cyclic(t, base=0.01, peak=0.1, up=7, down=5, mode="triangular", gamma=1.0):
+    # torch.optim.lr_scheduler.CyclicLR.get_lr (learning rate only), transcribed
+    total = up + down
+    ratio = up / total
+    cycle = math.floor(1 + t / total)
+    x = 1.0 + t / total - cycle
+    scale = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+    factor = {"triangular": 1.0, "triangular2": 1 / (2.0 ** (cycle - 1)), "exp_range": gamma**t}[mode]
+    return base + (peak - base) * scale * factor
+
+
+def _warm_restarts(t, lr=0.1, T_0=5, T_mult=2, eta_min=0.001):
+    # torch.optim.lr_scheduler.CosineAnnealingWarmRestarts, one step per update: T_cur and T_i
+    T_i, T_cur = T_0, t
+    while T_cur >= T_i:
+        T_cur -= T_i
+        T_i *= T_mult
+    return eta_min + (lr - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2
+
+
+NEW_SCHEDULES = [
+    (tl.multi_step(0.1, milestones=[30, 10, 45], gamma=0.5), lambda t: 0.1 * 0.5 ** sum(t >= m for m in (10, 30, 45))),
+    (tl.polynomial_decay(0.1, total_iters=40, power=2.0), lambda t: 0.1 * (1 - min(t, 40) / 40) ** 2),
+    (tl.cosine_warm_restarts(0.1, T_0=5, T_mult=2, eta_min=0.001), _warm_restarts),
+    (tl.cosine_warm_restarts(0.1, T_0=7), lambda t: _warm_restarts(t, T_0=7, T_mult=1, eta_min=0.0)),
+    (tl.cyclic(0.01, 0.1, step_size_up=7, step_size_down=5), _cyclic),
+    (tl.cyclic(0.01, 0.1, step_size_up=7, step_size_down=5, mode="triangular2"), lambda t: _cyclic(t, mode="triangular2")),
+    (tl.cyclic(0.01, 0.1, step_size_up=7, step_size_down=5, mode="exp_range", gamma=0.99),
+     lambda t: _cyclic(t, mode="exp_range", gamma=0.99)),
+    (tl.one_cycle(0.1, total_steps=60), lambda t: _one_cycle(t, total=60)),
+    (tl.one_cycle(0.1, total_steps=60, anneal_strategy="linear", three_phase=True),
+     lambda t: _one_cycle(t, total=60, cos=False, three=True)),
+]
+
+
+@pytest.mark.parametrize("schedule, formula", NEW_SCHEDULES, ids=lambda v: getattr(v, "__name__", ""))
+def test_torch_schedules_follow_their_transcriptions(schedule, formula):
+    for t in range(60):
+        assert schedule(t) == pytest.approx(formula(t), rel=1e-12, abs=1e-15), t
+    traj = tl.run(tl.gd(schedule), tl.bowl, [1.0, -1.0], 50)
+    x = np.array([1.0, -1.0])
+    for t in range(50):
+        x = x - formula(t) * x
+    np.testing.assert_allclose(traj.final[0], x, rtol=1e-12)
+
+
+def test_new_schedules_and_optimizers_refuse_bad_settings():
+    with pytest.raises(OptimizerError, match="past its total_steps"):
+        tl.run(tl.gd(tl.one_cycle(0.1, total_steps=10)), tl.bowl, [1.0, 1.0], 20)
+    with pytest.raises(OptimizerError, match="mode must be"):
+        tl.cyclic(0.01, 0.1, mode="sine")
+    with pytest.raises(OptimizerError, match="T_0 must be a whole number"):
+        tl.cosine_warm_restarts(0.1, T_0=0)
+    with pytest.raises(OptimizerError, match="etas must be"):
+        tl.rprop(0.01, etas=(1.2, 0.5))
+    with pytest.raises(OptimizerError, match="Nesterov momentum requires dampening = 0"):
+        tl.sgd(0.01, momentum=0.9, nesterov=True, dampening=0.1)
+    runs = tl.run(tl.nadam(np.array([0.01, 0.02])), tl.rosenbrock, [-1.2, 1.0], 5)  # hyperparameters per run
+    assert runs.final.shape == (2, 2) and not np.allclose(runs.final[0], runs.final[1])
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,9 @@ Your own optimizer is a plain function of the gradient and a state (see ``optimi
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 from types import MappingProxyType
 from typing import Any, NamedTuple
 from collections.abc import Callable, Mapping
@@ -50,6 +52,11 @@ __all__ = [
     "scale_by_adagrad",
     "scale_by_rms",
     "scale_by_adam",
+    "scale_by_nadam",
+    "scale_by_radam",
+    "scale_by_adamax",
+    "scale_by_adadelta",
+    "scale_by_rprop",
     "scale_by_lion",
     "scale_by_newton",
     "clip_by_norm",
@@ -61,6 +68,11 @@ __all__ = [
     "cosine_decay",
     "warmup",
     "inverse_sqrt",
+    "multi_step",
+    "polynomial_decay",
+    "cosine_warm_restarts",
+    "cyclic",
+    "one_cycle",
     # optimizers
     "gd",
     "sgd",
@@ -71,6 +83,11 @@ __all__ = [
     "adam",
     "adamw",
     "amsgrad",
+    "nadam",
+    "radam",
+    "adamax",
+    "adadelta",
+    "rprop",
     "lion",
     "newton",
     "saddle_free_newton",
@@ -333,24 +350,36 @@ class TraceState(NamedTuple):
     buf: np.ndarray
 
 
-def trace(beta, nesterov: bool = False) -> Optimizer:
-    """The momentum buffer of torch.optim.SGD (dampening 0).
+class DampedTraceState(NamedTuple):
+    count: int
+    buf: np.ndarray
 
-    ``b <- beta * b + g`` (so ``b_1 = g``); the step is ``b``, or ``g + beta * b`` with Nesterov.
-    Heavy ball and Nesterov differ by that one expression.
+
+def trace(beta, nesterov: bool = False, dampening=0.0) -> Optimizer:
+    """The momentum buffer of torch.optim.SGD.
+
+    ``b <- beta * b + (1 - dampening) * g``, except ``b_1 = g``; the step is ``b``, or ``g + beta * b`` with
+    Nesterov. Heavy ball and Nesterov differ by that one expression.
     """
     beta = _beta("momentum", beta)
+    dampening = per_run("dampening", dampening, high=1.0)
+    name, hyper = "nesterov" if nesterov else "momentum", {"momentum": beta}
+    if np.any(np.asarray(dampening) != 0):
+        if nesterov:
+            raise OptimizerError("Nesterov momentum requires dampening = 0 (as torch.optim.SGD does)")
+
+        def damped(g, state, params, **extra):
+            buf = g if state.count == 0 else beta * state.buf + (1 - dampening) * g
+            return buf, DampedTraceState(state.count + 1, buf)
+
+        hyper["dampening"] = dampening
+        return Optimizer(lambda p: DampedTraceState(0, np.zeros_like(p)), damped, name, MappingProxyType(hyper))
 
     def update(g, state, params, **extra):
         buf = beta * state.buf + g
         return (g + beta * buf if nesterov else buf), TraceState(buf)
 
-    return Optimizer(
-        lambda p: TraceState(np.zeros_like(p)),
-        update,
-        "nesterov" if nesterov else "momentum",
-        MappingProxyType({"momentum": beta}),
-    )
+    return Optimizer(lambda p: TraceState(np.zeros_like(p)), update, name, MappingProxyType(hyper))
 
 
 class SumState(NamedTuple):
@@ -426,6 +455,138 @@ def scale_by_adam(b1=0.9, b2=0.999, eps: float = 1e-8, amsgrad: bool = False) ->
         return ratio(m / (1 - b1**t), denom), AdamState(t, m, v, vmax)
 
     return Optimizer(init, update, "adam", MappingProxyType({"b1": b1, "b2": b2}))
+
+
+class NAdamState(NamedTuple):
+    count: int
+    m: np.ndarray
+    v: np.ndarray
+    mu_product: Any
+
+
+def scale_by_nadam(b1=0.9, b2=0.999, eps: float = 1e-8, momentum_decay=4e-3) -> Optimizer:
+    """NAdam's scaling (torch.optim.NAdam; Dozat 2016): Adam with Nesterov's look-ahead and a momentum schedule.
+
+    ``mu_t = b1 (1 - 0.96^(t psi) / 2)``; ``m``, ``v`` as Adam's;
+    ``u = (mu_(t+1) m / (1 - prod_(i<=t+1) mu_i) + (1 - mu_t) g / (1 - prod_(i<=t) mu_i)) / (sqrt(v / (1 - b2^t)) + eps)``.
+    """
+    b1, b2 = _beta("b1", b1), _beta("b2", b2)
+    eps, psi = per_run("eps", eps), per_run("momentum_decay", momentum_decay)
+    ratio = _divide(eps)
+
+    def update(g, state, params, **extra):
+        t = state.count + 1
+        mu, mu_next = b1 * (1 - 0.5 * 0.96 ** (t * psi)), b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        product = state.mu_product * mu
+        m = b1 * state.m + (1 - b1) * g
+        v = b2 * state.v + (1 - b2) * g * g
+        denom = np.sqrt(v / (1 - b2**t)) + eps
+        u = ratio((1 - mu) / (1 - product) * g, denom) + ratio(mu_next / (1 - product * mu_next) * m, denom)
+        return u, NAdamState(t, m, v, product)
+
+    return Optimizer(lambda p: NAdamState(0, np.zeros_like(p), np.zeros_like(p), 1.0), update, "nadam",
+                     MappingProxyType({"b1": b1, "b2": b2}))  # fmt: skip
+
+
+def scale_by_radam(b1=0.9, b2=0.999, eps: float = 1e-8) -> Optimizer:
+    """RAdam's scaling (torch.optim.RAdam; Liu et al. 2020): Adam's step, rectified for the variance of ``v`` early on.
+
+    ``rho_inf = 2 / (1 - b2) - 1``, ``rho_t = rho_inf - 2 t b2^t / (1 - b2^t)``; where ``rho_t > 5``
+    ``u = m^ r_t sqrt(1 - b2^t) / (sqrt(v) + eps)`` with ``r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)
+    (rho_inf - 2) rho_t))``, else ``u = m^`` (momentum alone); ``m^ = m / (1 - b1^t)``.
+    """
+    b1, b2 = _beta("b1", b1), _beta("b2", b2)
+    eps = per_run("eps", eps)
+    ratio = _divide(eps)
+
+    def update(g, state, params, **extra):
+        t = state.count + 1
+        m = b1 * state.m + (1 - b1) * g
+        v = b2 * state.v + (1 - b2) * g * g
+        m_hat = m / (1 - b1**t)
+        rho_inf = 2 / (1 - b2) - 1
+        rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
+        rectified = rho_t > 5
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.sqrt(np.where(rectified, (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 1.0))
+        adaptive = ratio(m_hat * r * np.sqrt(1 - b2**t), np.sqrt(v) + eps)
+        return np.where(rectified, adaptive, m_hat), AdamState(t, m, v, None)
+
+    return Optimizer(lambda p: AdamState(0, np.zeros_like(p), np.zeros_like(p), None), update, "radam",
+                     MappingProxyType({"b1": b1, "b2": b2}))  # fmt: skip
+
+
+def scale_by_adamax(b1=0.9, b2=0.999, eps: float = 1e-8) -> Optimizer:
+    """Adamax's scaling (torch.optim.Adamax; Kingma & Ba 2015): Adam with the infinity norm.
+
+    ``m <- b1 m + (1 - b1) g``, ``u_inf <- max(b2 u_inf, |g| + eps)``; ``u = m / ((1 - b1^t) u_inf)``.
+    """
+    b1, b2 = _beta("b1", b1), _beta("b2", b2)
+    eps = per_run("eps", eps)
+    ratio = _divide(eps)
+
+    def update(g, state, params, **extra):
+        t = state.count + 1
+        m = b1 * state.m + (1 - b1) * g
+        u_inf = np.maximum(b2 * state.v, np.abs(g) + eps)
+        return ratio(m, (1 - b1**t) * u_inf), AdamState(t, m, u_inf, None)
+
+    return Optimizer(lambda p: AdamState(0, np.zeros_like(p), np.zeros_like(p), None), update, "adamax",
+                     MappingProxyType({"b1": b1, "b2": b2}))  # fmt: skip
+
+
+class AdadeltaState(NamedTuple):
+    sq: np.ndarray
+    delta: np.ndarray
+
+
+def scale_by_adadelta(rho=0.9, eps: float = 1e-6) -> Optimizer:
+    """Adadelta's scaling (torch.optim.Adadelta; Zeiler 2012): step sizes in the units of the parameters.
+
+    ``v <- rho v + (1 - rho) g^2``; ``u = sqrt(d + eps) / sqrt(v + eps) * g``; ``d <- rho d + (1 - rho) u^2``.
+    """
+    rho = per_run("rho", rho, high=1.0)
+    eps = per_run("eps", eps, open_low=True)
+
+    def update(g, state, params, **extra):
+        sq = rho * state.sq + (1 - rho) * g * g
+        u = np.sqrt(state.delta + eps) / np.sqrt(sq + eps) * g
+        return u, AdadeltaState(sq, rho * state.delta + (1 - rho) * u * u)
+
+    return Optimizer(lambda p: AdadeltaState(np.zeros_like(p), np.zeros_like(p)), update, "adadelta",
+                     MappingProxyType({"rho": rho}))  # fmt: skip
+
+
+class RpropState(NamedTuple):
+    prev: np.ndarray
+    size: np.ndarray
+
+
+def scale_by_rprop(lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> Optimizer:
+    """Rprop (torch.optim.Rprop; Riedmiller & Braun 1993): every coordinate has its own step size, grown by
+    ``etas[1]`` while its gradient keeps its sign and shrunk by ``etas[0]`` when it flips (the step is then
+    skipped), within ``step_sizes``; the step is ``-size * sign(g)``, whatever the gradient's size.
+    Starting step size ``lr``. This block makes the whole step (no ``scale_by_lr`` after it)."""
+    lr = _lr(lr)
+    try:
+        (minus, plus), (low, high) = (float(e) for e in etas), (float(v) for v in step_sizes)
+    except (TypeError, ValueError):
+        raise OptimizerError(f"etas and step_sizes are pairs of numbers; got {etas!r} and {step_sizes!r}") from None
+    if not 0 < minus < 1 < plus:
+        raise OptimizerError(f"etas must be (shrink, grow) with 0 < shrink < 1 < grow; got {etas!r}")
+    if not 0 <= low <= high:
+        raise OptimizerError(f"step_sizes must be (smallest, largest) with 0 <= smallest <= largest; got {step_sizes!r}")
+
+    def init(p):
+        return RpropState(np.zeros_like(p), np.zeros_like(p) + lr)
+
+    def update(g, state, params, **extra):
+        agree = g * state.prev
+        size = np.clip(state.size * np.where(agree > 0, plus, np.where(agree < 0, minus, 1.0)), low, high)
+        g = np.where(agree < 0, 0.0, g)
+        return -size * np.sign(g), RpropState(g, size)
+
+    return Optimizer(init, update, "rprop", MappingProxyType({"lr": lr}), makes_step=True)
 
 
 class LionState(NamedTuple):
@@ -541,6 +702,101 @@ def inverse_sqrt(lr):
     return _schedule(lambda t: lr / np.sqrt(t + 1), "inverse_sqrt")
 
 
+def _steps(name, value, low=1):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
+        raise OptimizerError(f"{name} must be a whole number of steps >= {low}; got {value!r}")
+    return int(value)
+
+
+def multi_step(lr, milestones, gamma: float = 0.1):
+    """``lr_t = lr * gamma ** (number of milestones <= t)`` (torch MultiStepLR)."""
+    lr, gamma = _lr(lr), per_run("gamma", gamma, open_low=True)
+    marks = sorted(_steps("a milestone", m, 0) for m in milestones)
+    return _schedule(lambda t: lr * gamma ** bisect.bisect_right(marks, t), "multi_step")
+
+
+def polynomial_decay(lr, total_iters: int = 5, power: float = 1.0):
+    """``lr_t = lr * (1 - min(t, total_iters) / total_iters) ** power`` (torch PolynomialLR): 0 from ``total_iters`` on."""
+    lr, power = _lr(lr), per_run("power", power)
+    total = _steps("total_iters", total_iters)
+    return _schedule(lambda t: lr * (1 - min(t, total) / total) ** power, "polynomial_decay")
+
+
+def cosine_warm_restarts(lr, T_0: int, T_mult: int = 1, eta_min: float = 0.0):
+    """Cosine decay from ``lr`` to ``eta_min`` over ``T_0`` steps, then again from ``lr`` over ``T_0 * T_mult``
+    steps, and so on (torch CosineAnnealingWarmRestarts, stepped once per update; Loshchilov & Hutter 2017)."""
+    lr, eta_min = _lr(lr), per_run("eta_min", eta_min)
+    T_0, T_mult = _steps("T_0", T_0), _steps("T_mult", T_mult)
+
+    def fn(t):
+        if T_mult == 1:
+            cur, length = t % T_0, T_0
+        else:
+            n = int(math.log(t / T_0 * (T_mult - 1) + 1, T_mult))
+            cur, length = t - T_0 * (T_mult**n - 1) // (T_mult - 1), T_0 * T_mult**n
+        return eta_min + (lr - eta_min) * (1 + math.cos(math.pi * cur / length)) / 2
+
+    return _schedule(fn, "cosine_warm_restarts")
+
+
+def cyclic(base_lr, max_lr, step_size_up: int = 2000, step_size_down: int | None = None, mode: str = "triangular",
+           gamma: float = 1.0):  # fmt: skip
+    """A learning rate that climbs from ``base_lr`` to ``max_lr`` in ``step_size_up`` steps and falls back in
+    ``step_size_down`` (default: as many), over and over (torch CyclicLR; Smith 2017). ``mode`` "triangular2"
+    halves the height every cycle, "exp_range" multiplies it by ``gamma ** t``. (torch also cycles the momentum by
+    default; this schedule is the learning rate's only.)"""
+    base, peak = _lr(base_lr), _lr(max_lr)
+    up = _steps("step_size_up", step_size_up)
+    down = up if step_size_down is None else _steps("step_size_down", step_size_down)
+    if mode not in ("triangular", "triangular2", "exp_range"):
+        raise OptimizerError(f"mode must be 'triangular', 'triangular2' or 'exp_range'; got {mode!r}")
+    gamma = per_run("gamma", gamma, open_low=True, high=1.0)
+    total, ratio = up + down, up / (up + down)
+
+    def fn(t):
+        cycle = math.floor(1 + t / total)
+        x = 1.0 + t / total - cycle
+        scale = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+        height = (peak - base) * scale
+        factor = 1.0 if mode == "triangular" else 1 / 2.0 ** (cycle - 1) if mode == "triangular2" else gamma**t
+        return base + height * factor
+
+    return _schedule(fn, "cyclic")
+
+
+def one_cycle(max_lr, total_steps: int, pct_start: float = 0.3, anneal_strategy: str = "cos", div_factor: float = 25.0,
+              final_div_factor: float = 1e4, three_phase: bool = False):  # fmt: skip
+    """The 1cycle policy (torch OneCycleLR; Smith & Topin 2019): from ``max_lr / div_factor`` up to ``max_lr`` over
+    the first ``pct_start`` of ``total_steps``, then down to ``max_lr / div_factor / final_div_factor`` (with
+    ``three_phase``, first back to the start, then down). Annealed by cosine or linearly. (torch also cycles the
+    momentum by default; this schedule is the learning rate's only.)"""
+    peak = _lr(max_lr)
+    total = _steps("total_steps", total_steps)
+    pct = per_run("pct_start", pct_start, high=1.0)
+    if anneal_strategy not in ("cos", "linear"):
+        raise OptimizerError(f"anneal_strategy must be 'cos' or 'linear'; got {anneal_strategy!r}")
+    start = peak / per_run("div_factor", div_factor, open_low=True)
+    low = start / per_run("final_div_factor", final_div_factor, open_low=True)
+    if three_phase:
+        phases = [(float(pct * total) - 1, start, peak), (float(2 * pct * total) - 2, peak, start), (total - 1, start, low)]
+    else:
+        phases = [(float(pct * total) - 1, start, peak), (total - 1, peak, low)]
+
+    def anneal(a, b, x):
+        return b + (a - b) / 2.0 * (math.cos(math.pi * x) + 1) if anneal_strategy == "cos" else (b - a) * x + a
+
+    def fn(t):
+        if t > total:
+            raise OptimizerError(f"one_cycle was asked for step {t}, past its total_steps = {total}: give a larger total")
+        begin = 0.0
+        for i, (end, a, b) in enumerate(phases):
+            if t <= end or i == len(phases) - 1:
+                return anneal(a, b, (t - begin) / (end - begin))
+            begin = end
+
+    return _schedule(fn, "one_cycle")
+
+
 ### optimizers
 
 
@@ -553,7 +809,7 @@ def gd(lr) -> Optimizer:
     return _named("GD", {"lr": lr}, scale_by_lr(lr))
 
 
-def sgd(lr, noise=0.1, seed: int = 0, momentum=0.0, nesterov: bool = False, weight_decay=0.0) -> Optimizer:
+def sgd(lr, noise=0.1, seed: int = 0, momentum=0.0, nesterov: bool = False, weight_decay=0.0, dampening=0.0) -> Optimizer:
     """Stochastic gradient descent: gradient descent on a noisy gradient.
 
     Unlike ``torch.optim.SGD``, which steps along whatever gradient it is given, ``tl.sgd`` adds
@@ -562,25 +818,27 @@ def sgd(lr, noise=0.1, seed: int = 0, momentum=0.0, nesterov: bool = False, weig
     momentum). On a network's landscape, ``nets.sgd`` draws real minibatches instead.
 
     ``g <- grad + noise * xi (+ weight_decay * x)``, then torch.optim.SGD: with momentum
-    ``b <- momentum * b + g``; ``x <- x - lr * b`` (Nesterov: ``x <- x - lr (g + momentum * b)``).
+    ``b <- momentum * b + (1 - dampening) * g`` (``b_1 = g``); ``x <- x - lr * b`` (Nesterov: ``x <- x - lr (g +
+    momentum * b)``).
     """
     return _named(
         "SGD",
         {"lr": lr, "noise": noise, "momentum": momentum},
         add_noise(noise, seed),
         add_decayed_weights(weight_decay) if np.any(weight_decay) else None,
-        trace(momentum, nesterov) if np.any(momentum) else None,
+        trace(momentum, nesterov, dampening) if np.any(momentum) else None,
         scale_by_lr(lr),
     )
 
 
-def momentum(lr, momentum=0.9, weight_decay=0.0) -> Optimizer:
-    """Heavy-ball momentum (torch.optim.SGD): ``b <- momentum * b + g``; ``x <- x - lr * b``."""
+def momentum(lr, momentum=0.9, weight_decay=0.0, dampening=0.0) -> Optimizer:
+    """Heavy-ball momentum (torch.optim.SGD): ``b <- momentum * b + (1 - dampening) * g`` (``b_1 = g``);
+    ``x <- x - lr * b``."""
     return _named(
         "Momentum",
         {"lr": lr, "momentum": momentum},
         add_decayed_weights(weight_decay) if np.any(weight_decay) else None,
-        trace(momentum),
+        trace(momentum, dampening=dampening),
         scale_by_lr(lr),
     )
 
@@ -599,14 +857,19 @@ def nesterov(lr, momentum=0.9, weight_decay=0.0) -> Optimizer:
     )
 
 
-def adagrad(lr=0.01, eps=1e-10, weight_decay=0.0, initial=0.0) -> Optimizer:
-    """AdaGrad (torch.optim.Adagrad): ``s <- s + g^2``; ``x <- x - lr * g / (sqrt(s) + eps)``."""
+def adagrad(lr=0.01, eps=1e-10, weight_decay=0.0, initial=0.0, lr_decay=0.0) -> Optimizer:
+    """AdaGrad (torch.optim.Adagrad): ``s <- s + g^2``; ``x <- x - lr_t * g / (sqrt(s) + eps)`` with
+    ``lr_t = lr / (1 + t * lr_decay)``, ``t = 0`` at the first step."""
+    decay = per_run("lr_decay", lr_decay)
+    if np.any(np.asarray(decay) != 0):
+        base = _lr(lr)
+        schedule = _schedule(lambda t: base / (1 + t * decay), "lr_decay")
     return _named(
         "AdaGrad",
-        {"lr": lr},
+        {"lr": lr, **({"lr_decay": lr_decay} if np.any(np.asarray(decay) != 0) else {})},
         add_decayed_weights(weight_decay) if np.any(weight_decay) else None,
         scale_by_adagrad(eps, initial),
-        scale_by_lr(lr),
+        scale_by_lr(schedule if np.any(np.asarray(decay) != 0) else lr),
     )
 
 
@@ -658,6 +921,65 @@ def amsgrad(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0) -> Optimizer:
     return adam(lr, b1, b2, eps, weight_decay, amsgrad=True)
 
 
+def nadam(lr=2e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
+          decoupled_weight_decay: bool = False) -> Optimizer:  # fmt: skip
+    """NAdam (torch.optim.NAdam): Adam with Nesterov momentum (see ``scale_by_nadam``); weight decay is L2 in the
+    gradient, or decoupled as AdamW's with ``decoupled_weight_decay``."""
+    decay = np.any(weight_decay)
+    return _named(
+        "NAdam",
+        {"lr": lr, "b1": b1, "b2": b2},
+        add_decayed_weights(weight_decay) if decay and not decoupled_weight_decay else None,
+        scale_by_nadam(b1, b2, eps, momentum_decay),
+        add_decayed_weights(weight_decay) if decay and decoupled_weight_decay else None,
+        scale_by_lr(lr),
+    )
+
+
+def radam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, decoupled_weight_decay: bool = False) -> Optimizer:
+    """RAdam (torch.optim.RAdam): Adam whose adaptive step is switched on gradually, as the variance of its running
+    average of squared gradients becomes trustworthy (see ``scale_by_radam``); for the first steps it is momentum
+    alone."""
+    decay = np.any(weight_decay)
+    return _named(
+        "RAdam",
+        {"lr": lr, "b1": b1, "b2": b2},
+        add_decayed_weights(weight_decay) if decay and not decoupled_weight_decay else None,
+        scale_by_radam(b1, b2, eps),
+        add_decayed_weights(weight_decay) if decay and decoupled_weight_decay else None,
+        scale_by_lr(lr),
+    )
+
+
+def adamax(lr=2e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0) -> Optimizer:
+    """Adamax (torch.optim.Adamax): ``u_inf <- max(b2 u_inf, |g| + eps)``; ``x <- x - lr m / ((1 - b1^t) u_inf)``."""
+    return _named(
+        "Adamax",
+        {"lr": lr, "b1": b1, "b2": b2},
+        add_decayed_weights(weight_decay) if np.any(weight_decay) else None,
+        scale_by_adamax(b1, b2, eps),
+        scale_by_lr(lr),
+    )
+
+
+def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0) -> Optimizer:
+    """Adadelta (torch.optim.Adadelta): ``x <- x - lr * sqrt(d + eps) / sqrt(v + eps) * g`` (see
+    ``scale_by_adadelta``). Its steps start near ``sqrt(eps)``, whatever the gradient: slow at first by design."""
+    return _named(
+        "Adadelta",
+        {"lr": lr, "rho": rho},
+        add_decayed_weights(weight_decay) if np.any(weight_decay) else None,
+        scale_by_adadelta(rho, eps),
+        scale_by_lr(lr),
+    )
+
+
+def rprop(lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> Optimizer:
+    """Rprop (torch.optim.Rprop): signs of the gradient, with a step size per coordinate that grows while the sign
+    holds and shrinks when it flips (see ``scale_by_rprop``). Made for full-batch gradients."""
+    return _named("Rprop", {"lr": lr}, scale_by_rprop(lr, etas, step_sizes))
+
+
 def lion(lr=1e-4, b1=0.9, b2=0.99, weight_decay=0.0) -> Optimizer:
     """Lion (Chen et al. 2023).
 
@@ -698,6 +1020,11 @@ OPTIMIZERS = {
     "Adam": adam,
     "AdamW": adamw,
     "AMSGrad": amsgrad,
+    "NAdam": nadam,
+    "RAdam": radam,
+    "Adamax": adamax,
+    "Adadelta": adadelta,
+    "Rprop": rprop,
     "Lion": lion,
     "Newton": newton,
     "Saddle-free Newton": saddle_free_newton,
