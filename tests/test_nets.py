@@ -264,3 +264,59 @@ def test_planes_of_untrained_networks_are_refused(trained):
         nets.plane_through(L, a, b, 2 * b - a)
     with pytest.raises(tl.OptimizerError, match="need a network's landscape"):
         tl.run(nets.sgd(0.1), tl.bowl, steps=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bring your own network: scikit-learn's MLPs
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "logistic", "identity"])
+def test_from_sklearn_gives_sklearns_own_loss_and_a_critical_point(activation):
+    from sklearn.neural_network import MLPClassifier
+
+    d = nets.two_moons(120, noise=0.2, seed=0)
+    m = MLPClassifier((8,), activation=activation, solver="lbfgs", alpha=1e-2, max_iter=3000, tol=1e-12,
+                      random_state=0).fit(d.X, d.y)  # fmt: skip
+    L, theta = nets.from_sklearn(m, d.X, d.y)
+    assert L.dim == 2 * 8 + 8 + 8 + 1 and theta.shape == (L.dim,)
+    assert float(L(theta)) == pytest.approx(m.loss_, rel=1e-12)  # the same loss, penalty included
+    np.testing.assert_array_equal(nets.predict(L, theta, d.X), m.predict(d.X))
+    np.testing.assert_allclose(L.grad(theta), L.autograd_grad(theta), rtol=1e-9, atol=1e-12)
+    if activation != "relu":  # lbfgs stops where the gradient vanishes (ReLU's kinks stop it earlier)
+        assert np.abs(L.grad(theta)).max() < 1e-4
+
+
+def test_from_sklearn_multiclass_and_regression():
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    d = nets.two_moons(90, noise=0.2, seed=1)
+    names = np.array(["a", "b", "c"])[np.arange(90) % 3]  # any class labels, as scikit-learn allows
+    m = MLPClassifier((6,), solver="lbfgs", max_iter=500, random_state=0).fit(d.X, names)
+    L, theta = nets.from_sklearn(m, d.X, names)
+    assert L.model.sizes[-1] == 3 and float(L(theta)) == pytest.approx(m.loss_, rel=1e-12)
+    y = np.column_stack([np.sin(2 * d.X[:, 0]), d.X[:, 1]])
+    r = MLPRegressor(hidden_layer_sizes=(10,), activation="tanh", solver="lbfgs", alpha=1e-3, max_iter=3000,
+                     random_state=0).fit(d.X, y)  # fmt: skip
+    L, theta = nets.from_sklearn(r, d.X, y)
+    assert float(L(theta)) == pytest.approx(r.loss_, rel=1e-12)
+    np.testing.assert_allclose(L.grad(theta), L.autograd_grad(theta), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(L.model.forward(theta, d.X)), r.predict(d.X), rtol=1e-12, atol=1e-12)
+
+
+def test_from_sklearn_refuses_what_it_cannot_read():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    d = nets.two_moons(40, seed=0)
+    with pytest.raises(nets.DataError, match="has not been fitted yet"):
+        nets.from_sklearn(MLPClassifier(), d.X, d.y)
+    with pytest.raises(nets.DataError, match="takes a fitted sklearn.neural_network"):
+        nets.from_sklearn(LogisticRegression().fit(d.X, d.y), d.X, d.y)
+    m = MLPClassifier((3,), solver="lbfgs", max_iter=50, random_state=0).fit(d.X, d.y)
+    with pytest.raises(nets.DataError, match=r"X must have shape \(n, 2\)"):
+        nets.from_sklearn(m, d.X[:, :1], d.y)
+    with pytest.raises(nets.DataError, match="a class the model was not fitted on"):
+        nets.from_sklearn(m, d.X, d.y + 5)
+    multi = MLPClassifier((3,), solver="lbfgs", max_iter=50, random_state=0).fit(d.X, np.column_stack([d.y, 1 - d.y]))
+    with pytest.raises(nets.DataError, match="not multilabel"):
+        nets.from_sklearn(multi, d.X, np.column_stack([d.y, 1 - d.y]))

@@ -31,7 +31,8 @@ from .criticality import (
     trainability,
 )
 from .grokking import Grokking, fourier_spectrum, frequency_purity, grokking, modular_addition
-from .mlp import MLP, NetLandscape, NetLoss, accuracy, end_to_end, init_params, minibatch, mlp_landscape, predict, sgd
+from .mlp import (MLP, NetLandscape, NetLoss, accuracy, end_to_end, from_sklearn, init_params, minibatch, mlp_landscape,
+                  predict, sgd)
 from .modes import bezier, curve_along, flat_vs_sharp, permute, random_permutation, swap_path, train, weight_matching
 from .views import barrier, filter_normalize, interpolate, pca_plane, plane, plane_through, random_plane
 
@@ -40,7 +41,7 @@ __all__ = [
     "teacher_student", "two_moons", "xor", "modular_addition", "grokking", "Grokking", "fourier_spectrum",
     "frequency_purity", "Propagation", "Trainability", "chi1", "correlation_curve", "correlation_fixed_point", "correlation_map",
     "critical_sigma_w2", "depth_scale", "mean_field_init", "propagate", "q_star", "trainability",
-    "MLP", "NetLandscape", "NetLoss", "accuracy", "end_to_end", "init_params", "minibatch", "mlp_landscape",
+    "MLP", "NetLandscape", "NetLoss", "accuracy", "end_to_end", "from_sklearn", "init_params", "minibatch", "mlp_landscape",
     "predict", "sgd",
     "criticality", "curvature", "modes", "views", "hessian_trace", "hvp", "sharpness_during_training", "spectral_density",
     "top_eigenvalues", "bezier", "curve_along", "flat_vs_sharp", "permute", "random_permutation", "swap_path", "train",

@@ -25,9 +25,10 @@ from ..landscape import Landscape
 from ..optim import Optimizer, per_run
 from .data import DataError, Dataset
 
-__all__ = ["MLP", "NetLoss", "NetLandscape", "mlp_landscape", "init_params", "accuracy", "predict", "minibatch", "sgd"]
+__all__ = ["MLP", "NetLoss", "NetLandscape", "mlp_landscape", "from_sklearn", "init_params", "accuracy", "predict", "minibatch",
+           "sgd"]
 
-ACTIVATIONS = ("tanh", "relu", "softplus", "linear", "square")
+ACTIVATIONS = ("tanh", "relu", "softplus", "linear", "square", "logistic")
 LOSSES = ("mse", "cross_entropy")
 
 
@@ -119,6 +120,8 @@ class MLP:
             return z
         if self.activation == "square":
             return z * z
+        if self.activation == "logistic":
+            return 0.5 * (1 + np_.tanh(0.5 * z))  # 1 / (1 + e^-z), without overflow
         return np_.logaddexp(0.0, z)
 
     def _dact(self, z, a):
@@ -130,6 +133,8 @@ class MLP:
             return np.ones_like(z)
         if self.activation == "square":
             return 2 * z
+        if self.activation == "logistic":
+            return a * (1 - a)
         return 0.5 * (1 + np.tanh(0.5 * z))  # sigmoid, without overflow
 
     def forward(self, theta, X):
@@ -183,12 +188,24 @@ class NetLoss:
     loss: str = "mse"
     weight_decay: float = 0.0
     chunk: int = 256
+    #: scikit-learn's conventions (``nets.from_sklearn``): weight decay on the weights only, not the biases, and
+    #: the squared error halved and averaged over the outputs too
+    decay_weights_only: bool = False
+    half_mse: bool = False
+
+    def _decay_mask(self, theta):
+        if not self.decay_weights_only:
+            return 1.0
+        layers = self.model.unflatten(np.zeros(theta.shape[-1]))
+        return self.model.flatten([(np.ones_like(W), np.zeros_like(b)) for W, b in layers])
 
     def on(self, theta, X, y):
         """The loss of parameters ``theta`` on inputs ``X`` and targets ``y`` (autograd-friendly)."""
         out = self.model.forward(theta, X)
         if self.loss == "mse":
             value = anp.mean(anp.sum((out - y) ** 2, axis=-1), axis=-1)
+            if self.half_mse:
+                value = value / (2 * out.shape[-1])
         elif out.shape[-1] == 1:  # two classes: the logistic loss of the logit
             z = out[..., 0]
             value = anp.mean(anp.logaddexp(0.0, z) - y * z, axis=-1)
@@ -196,7 +213,7 @@ class NetLoss:
             picked = anp.sum(out * _one_hot(y, out.shape[-1]), axis=-1)
             value = anp.mean(_logsumexp(out) - picked, axis=-1)
         if self.weight_decay:
-            value = value + 0.5 * self.weight_decay * anp.sum(theta**2, axis=-1)
+            value = value + 0.5 * self.weight_decay * anp.sum(self._decay_mask(theta) * theta**2, axis=-1)
         return value
 
     def grad_on(self, theta, X, y) -> np.ndarray:
@@ -211,7 +228,7 @@ class NetLoss:
             hs.append(h)
         out, n = hs[-1], X.shape[0]
         if self.loss == "mse":
-            delta = 2 * (out - y) / n
+            delta = (out - y) / (n * out.shape[-1]) if self.half_mse else 2 * (out - y) / n
         elif out.shape[-1] == 1:
             delta = (0.5 * (1 + np.tanh(0.5 * out[..., 0])) - y)[..., None] / n
         else:
@@ -224,7 +241,7 @@ class NetLoss:
             if k:
                 delta = np.matmul(delta, np.swapaxes(W, -1, -2)) * m._dact(zs[k - 1], hs[k])
         g = m.flatten(grads[::-1])
-        return g + self.weight_decay * theta if self.weight_decay else g
+        return g + self.weight_decay * self._decay_mask(theta) * theta if self.weight_decay else g
 
     def _chunked(self, fn, theta):
         if not isinstance(theta, np.ndarray) or theta.ndim < 2 or np.prod(theta.shape[:-1]) <= self.chunk:
@@ -423,3 +440,54 @@ def end_to_end(L: NetLandscape, theta) -> np.ndarray:
     for W, _ in layers[1:]:
         out = out @ W
     return out
+
+
+def from_sklearn(model, X, y) -> tuple[NetLandscape, np.ndarray]:
+    """A fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor`` and its training data, as a network landscape and
+    the point the fit ended at: ``L, theta = nets.from_sklearn(model, X, y)``. The loss is scikit-learn's own
+    (log-loss with a logistic output for two classes and softmax for more; half the mean squared error for
+    regression; plus ``alpha / (2 n)`` times the squared weights, biases excluded), so ``L(theta)`` is the
+    ``model.loss_`` that a fit by ``lbfgs`` reports, and every tool of toylands (planes, Hessians, sharpness,
+    interpolation, runs) applies to the student's own network."""
+    from .data import make
+
+    kind = type(model).__name__
+    if kind not in ("MLPClassifier", "MLPRegressor"):
+        raise DataError(f"from_sklearn takes a fitted sklearn.neural_network.MLPClassifier or MLPRegressor; got {kind}")
+    if not hasattr(model, "coefs_"):
+        raise DataError(f"the {kind} has not been fitted yet: call model.fit(X, y) first")
+    activation = {"identity": "linear", "logistic": "logistic", "tanh": "tanh", "relu": "relu"}[model.activation]
+    X = np.asarray(X, float)
+    if X.ndim != 2 or X.shape[1] != model.coefs_[0].shape[0]:
+        raise DataError(f"X must have shape (n, {model.coefs_[0].shape[0]}), the inputs the model was fitted on; got {X.shape}")
+    if kind == "MLPClassifier":
+        if np.ndim(y) != 1 or (model.out_activation_ == "logistic" and model.n_outputs_ > 1):
+            raise DataError("from_sklearn handles single-label classification (two classes or more), not multilabel")
+        index = {c: k for k, c in enumerate(model.classes_.tolist())}
+        try:
+            labels = np.array([index[v] for v in np.asarray(y).tolist()])
+        except KeyError as e:
+            raise DataError(f"y holds a class the model was not fitted on: {e.args[0]!r}") from None
+        data = make(X, labels, X, labels, task="classification", name="your data")
+        loss = "cross_entropy"
+    else:
+        if getattr(model, "loss", "squared_error") != "squared_error":
+            raise DataError(f"from_sklearn reads MLPRegressor with the squared error; this one uses {model.loss!r}")
+        data = make(X, np.asarray(y, float), X, np.asarray(y, float), task="regression", name="your data")
+        loss = "mse"
+    widths = [W.shape[1] for W in model.coefs_]
+    net = MLP((X.shape[1], *widths), activation, True)
+    if net.sizes[-1] != data.n_outputs:
+        raise DataError(f"the model has {net.sizes[-1]} outputs and the data {data.n_outputs}: is y the fitted data's?")
+    layers = zip(model.coefs_, model.intercepts_, strict=True)
+    theta = net.flatten([(np.asarray(W, float), np.asarray(b, float)) for W, b in layers])
+    lossfn = NetLoss(net, data, loss, float(model.alpha) / len(X), decay_weights_only=True, half_mse=True)
+    reach = max(3.0, 3 * float(np.abs(theta).max()))
+    L = NetLandscape(
+        f"{kind} {net.name} ({model.activation}) on your data", lossfn, bounds=[(-reach, reach)] * net.n_params,
+        starts=theta[None], grad_fn=lossfn.grad, tags=frozenset({"neural-network", "high-dimensional", "sklearn"}),
+        description=f"scikit-learn's training loss of a fitted {kind} ({net.name}, {model.activation}), over its "
+        f"{net.n_params} parameters.", reference="scikit-learn, sklearn.neural_network (Pedregosa et al. 2011).",
+        formula=r"L(\theta) = \frac{1}{n}\sum_i \ell(f_\theta(x_i), y_i) + \frac{\alpha}{2n}|W|^2", net=lossfn,
+    )  # fmt: skip
+    return L, theta
