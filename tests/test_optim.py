@@ -232,6 +232,51 @@ def ref_rprop(x, lr, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
     return path
 
 
+def ref_lbfgs(x, lr=1.0, history=10, tolerance_grad=1e-7, tolerance_change=1e-9):
+    # torch.optim.LBFGS.step with max_iter=1 and no line search, transcribed (state kept across steps)
+    def dot(a, b):
+        return sum(u * v for u, v in zip(a, b, strict=True))
+
+    path, st = [list(x)], {"n_iter": 0}
+    for _ in range(STEPS):
+        g = grad_of(x)
+        if max(abs(v) for v in g) <= tolerance_grad:
+            path.append(list(x))
+            continue
+        st["n_iter"] += 1
+        if st["n_iter"] == 1:
+            d = [-v for v in g]
+            st.update(old_dirs=[], old_stps=[], ro=[], H_diag=1.0)
+        else:
+            y = [a - b for a, b in zip(g, st["prev_flat_grad"], strict=True)]
+            s_ = [v * st["t"] for v in st["d"]]
+            ys = dot(y, s_)
+            if ys > 1e-10:
+                if len(st["old_dirs"]) == history:
+                    st["old_dirs"].pop(0), st["old_stps"].pop(0), st["ro"].pop(0)
+                st["old_dirs"].append(y), st["old_stps"].append(s_), st["ro"].append(1.0 / ys)
+                st["H_diag"] = ys / dot(y, y)
+            num_old = len(st["old_dirs"])
+            al = [0.0] * num_old
+            q = [-v for v in g]
+            for i in range(num_old - 1, -1, -1):
+                al[i] = dot(st["old_stps"][i], q) * st["ro"][i]
+                q = [a - al[i] * b for a, b in zip(q, st["old_dirs"][i], strict=True)]
+            r = [v * st["H_diag"] for v in q]
+            for i in range(num_old):
+                be_i = dot(st["old_dirs"][i], r) * st["ro"][i]
+                r = [a + (al[i] - be_i) * b for a, b in zip(r, st["old_stps"][i], strict=True)]
+            d = r
+        st["prev_flat_grad"], st["d"] = list(g), d
+        st["t"] = min(1.0, 1.0 / sum(abs(v) for v in g)) * lr if st["n_iter"] == 1 else lr
+        if dot(g, d) > -tolerance_change:
+            path.append(list(x))
+            continue
+        x = [a + st["t"] * b for a, b in zip(x, d, strict=True)]
+        path.append(list(x))
+    return path
+
+
 TRANSCRIPTIONS = [
     ("gd", tl.gd(1e-3), lambda x: ref_sgd(x, 1e-3)),
     ("momentum", tl.momentum(1e-3, 0.9), lambda x: ref_sgd(x, 1e-3, momentum=0.9)),
@@ -285,6 +330,8 @@ TRANSCRIPTIONS = [
     ("rprop", tl.rprop(0.01), lambda x: ref_rprop(x, 0.01)),
     ("rprop bounded", tl.rprop(0.05, etas=(0.3, 1.5), step_sizes=(0.01, 0.08)),
      lambda x: ref_rprop(x, 0.05, (0.3, 1.5), (0.01, 0.08))),
+    ("lbfgs", tl.lbfgs(0.05), lambda x: ref_lbfgs(x, 0.05)),
+    ("lbfgs short memory", tl.lbfgs(0.1, history=3), lambda x: ref_lbfgs(x, 0.1, history=3)),
     ("lion", tl.lion(0.01), lambda x: ref_lion(x, 0.01)),
     ("lion+wd", tl.lion(0.01, b1=0.95, b2=0.98, weight_decay=0.5), lambda x: ref_lion(x, 0.01, 0.95, 0.98, 0.5)),
     ("newton", tl.newton(0.5), lambda x: ref_newton(x, 0.5)),
@@ -380,6 +427,7 @@ REACHES = [
     ("Adamax", tl.adamax(0.1), 1000, tl.adamax(0.01), 10000, 1e-2),
     ("Adadelta", tl.adadelta(1.0), 1000, tl.adadelta(0.3, rho=0.999), 60000, 0.1),  # slow in Rosenbrock's valley
     ("Rprop", tl.rprop(0.01), 1000, tl.rprop(0.003), 10000, 1e-2),
+    ("L-BFGS", tl.lbfgs(1.0), 20, tl.lbfgs(1.0, line_search="backtracking"), 200, 1e-4),  # tolerance_change stops it
     ("Lion", tl.lion(0.005), 1000, tl.lion(5e-4), 20000, 1e-2),
     ("Newton", tl.newton(), 5, tl.newton(), 10, 1e-8),
     ("Saddle-free Newton", tl.saddle_free_newton(), 10, tl.saddle_free_newton(), 50, 1e-6),
@@ -488,6 +536,18 @@ def test_torch_schedules_follow_their_transcriptions(schedule, formula):
     np.testing.assert_allclose(traj.final[0], x, rtol=1e-12)
 
 
+def test_lbfgs_line_search_descends_and_runs_in_batches():
+    starts = np.array([[-1.2, 1.0], [0.5, -0.3], [1.3, 1.9], [-0.5, 2.5]])
+    runs = tl.run(tl.lbfgs(1.0, line_search="backtracking"), tl.rosenbrock, starts, 100)
+    assert np.all(np.diff(runs.values, axis=0) <= 1e-12)  # Armijo: the loss never rises
+    np.testing.assert_allclose(runs.final, 1.0, atol=1e-4)  # where g . d < 1e-9 (torch's tolerance_change)
+    one = tl.run(tl.lbfgs(1.0, line_search="backtracking"), tl.rosenbrock, starts[2], 100)
+    np.testing.assert_allclose(one.positions[:, 0], runs.positions[:, 2], rtol=1e-13, atol=1e-13)  # runs independent
+    # on a quadratic of n dimensions, L-BFGS with exact steps ends in about n + 1 steps
+    quad = tl.run(tl.lbfgs(1.0, line_search="backtracking"), tl.get("rotated_ellipse", kappa=50.0), [1.5, -1.0], 30)
+    assert np.linalg.norm(quad.final) < 1e-8
+
+
 def test_new_schedules_and_optimizers_refuse_bad_settings():
     with pytest.raises(OptimizerError, match="past its total_steps"):
         tl.run(tl.gd(tl.one_cycle(0.1, total_steps=10)), tl.bowl, [1.0, 1.0], 20)
@@ -497,6 +557,8 @@ def test_new_schedules_and_optimizers_refuse_bad_settings():
         tl.cosine_warm_restarts(0.1, T_0=0)
     with pytest.raises(OptimizerError, match="etas must be"):
         tl.rprop(0.01, etas=(1.2, 0.5))
+    with pytest.raises(OptimizerError, match="strong_wolfe' is not transcribed"):
+        tl.lbfgs(line_search="strong_wolfe")
     with pytest.raises(OptimizerError, match="Nesterov momentum requires dampening = 0"):
         tl.sgd(0.01, momentum=0.9, nesterov=True, dampening=0.1)
     runs = tl.run(tl.nadam(np.array([0.01, 0.02])), tl.rosenbrock, [-1.2, 1.0], 5)  # hyperparameters per run

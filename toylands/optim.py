@@ -57,6 +57,7 @@ __all__ = [
     "scale_by_adamax",
     "scale_by_adadelta",
     "scale_by_rprop",
+    "scale_by_lbfgs",
     "scale_by_lion",
     "scale_by_newton",
     "clip_by_norm",
@@ -88,6 +89,7 @@ __all__ = [
     "adamax",
     "adadelta",
     "rprop",
+    "lbfgs",
     "lion",
     "newton",
     "saddle_free_newton",
@@ -589,6 +591,90 @@ def scale_by_rprop(lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> Optimiz
     return Optimizer(init, update, "rprop", MappingProxyType({"lr": lr}), makes_step=True)
 
 
+class LBFGSState(NamedTuple):
+    count: Any  # iterations per run (torch's n_iter)
+    S: np.ndarray  # steps, oldest first (runs, history, dim); empty slots have rho = 0
+    Y: np.ndarray  # gradient changes
+    rho: np.ndarray  # 1 / (y . s)
+    h_diag: Any
+    prev_g: np.ndarray
+    d: np.ndarray
+    t: Any
+
+
+def scale_by_lbfgs(lr=1.0, history: int = 10, line_search: str | None = None, tolerance_grad: float = 1e-7,
+                   tolerance_change: float = 1e-9) -> Optimizer:  # fmt: skip
+    """L-BFGS (torch.optim.LBFGS with ``max_iter=1``: one iteration per step of the run), batched: every run keeps
+    its own memory of the last ``history`` steps ``s`` and gradient changes ``y`` (kept only where ``y . s > 1e-10``)
+    and turns the gradient into a quasi-Newton direction ``d = -H g`` by the two-loop recursion, with ``H``'s diagonal
+    scale ``y . s / y . y``. The first step is ``lr * min(1, 1 / |g|_1)`` along ``-g``, later ones ``lr * d``.
+    A run whose largest gradient entry is below ``tolerance_grad``, or whose direction does not descend by more than
+    ``tolerance_change``, does not move.
+
+    ``line_search="backtracking"`` halves each run's step until the loss falls by Armijo's sufficient decrease
+    (``c1 = 1e-4``), up to 30 halvings: a simpler search than torch's strong-Wolfe one, which toylands does not
+    transcribe. This block makes the whole step (no ``scale_by_lr`` after it)."""
+    lr = _lr(lr)
+    if isinstance(history, (bool, np.bool_)) or not isinstance(history, (int, np.integer)) or history < 1:
+        raise OptimizerError(f"history must be a whole number of steps >= 1; got {history!r}")
+    if line_search not in (None, "backtracking"):
+        raise OptimizerError(f"line_search must be None or 'backtracking' (torch's 'strong_wolfe' is not transcribed); "
+                             f"got {line_search!r}")  # fmt: skip
+    tol_grad, tol_change = per_run("tolerance_grad", tolerance_grad), per_run("tolerance_change", tolerance_change)
+    m = int(history)
+
+    def init(p):
+        runs = p.shape[:-1]
+        zeros = np.zeros(runs + (m, p.shape[-1]))
+        return LBFGSState(np.zeros(runs, int), zeros, zeros.copy(), np.zeros(runs + (m,)), np.ones(runs), np.zeros_like(p),
+                          np.zeros_like(p), np.zeros(runs))  # fmt: skip
+
+    def update(g, state, params, landscape=None, **extra):
+        moving = np.abs(g).max(axis=-1) > tol_grad  # torch returns at once where the gradient is tiny
+        first = state.count == 0
+        y, s = g - state.prev_g, state.d * state.t[..., None]
+        ys = np.sum(y * s, axis=-1)
+        keep = moving & ~first & (ys > 1e-10)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            S = np.where(keep[..., None, None], np.concatenate([state.S[..., 1:, :], s[..., None, :]], axis=-2), state.S)
+            Y = np.where(keep[..., None, None], np.concatenate([state.Y[..., 1:, :], y[..., None, :]], axis=-2), state.Y)
+            rho = np.where(keep[..., None], np.concatenate([state.rho[..., 1:], (1 / np.where(keep, ys, 1.0))[..., None]],
+                                                             axis=-1), state.rho)  # fmt: skip
+            h_diag = np.where(keep, ys / np.where(keep, np.sum(y * y, axis=-1), 1.0), state.h_diag)
+        q, al = -g, []
+        for i in range(m - 1, -1, -1):  # the two-loop recursion; empty slots (rho = 0) change nothing
+            a = rho[..., i] * np.sum(S[..., i, :] * q, axis=-1)
+            q = q - a[..., None] * Y[..., i, :]
+            al.append(a)
+        r = q * h_diag[..., None]
+        for i, a in zip(range(m), al[::-1], strict=True):
+            b = rho[..., i] * np.sum(Y[..., i, :] * r, axis=-1)
+            r = r + S[..., i, :] * (a - b)[..., None]
+        d = np.where(first[..., None], -g, r)
+        lr_now = lr[..., 0] if np.ndim(lr) else lr
+        t = np.where(first, np.minimum(1.0, 1.0 / np.maximum(np.abs(g).sum(axis=-1), 1e-300)) * lr_now, lr_now)
+        t = np.broadcast_to(t, first.shape).astype(float)
+        descends = np.sum(g * d, axis=-1) <= -tol_change
+        if line_search == "backtracking" and landscape is not None:
+            f0, slope = landscape.value(params), np.sum(g * d, axis=-1)
+            todo = moving & descends
+            for _ in range(30):
+                with np.errstate(all="ignore"):
+                    f1 = landscape.value(params + t[..., None] * d)
+                todo = todo & ~(f1 <= f0 + 1e-4 * t * slope)
+                if not np.any(todo):
+                    break
+                t = np.where(todo, 0.5 * t, t)
+        go = moving & descends
+        step = np.where(go[..., None], t[..., None] * d, 0.0)
+        new = LBFGSState(np.where(moving, state.count + 1, state.count), S, Y, rho, h_diag,
+                         np.where(moving[..., None], g, state.prev_g), np.where(moving[..., None], d, state.d),
+                         np.where(moving, t, state.t))  # fmt: skip
+        return step, new
+
+    return Optimizer(init, update, "lbfgs", MappingProxyType({"lr": lr}), makes_step=True)
+
+
 class LionState(NamedTuple):
     m: np.ndarray
 
@@ -980,6 +1066,13 @@ def rprop(lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> Optimizer:
     return _named("Rprop", {"lr": lr}, scale_by_rprop(lr, etas, step_sizes))
 
 
+def lbfgs(lr=1.0, history: int = 10, line_search: str | None = None, tolerance_grad=1e-7, tolerance_change=1e-9) -> Optimizer:
+    """L-BFGS, a quasi-Newton method: Newton's step with the inverse Hessian guessed from the last ``history`` steps
+    and gradient changes (torch.optim.LBFGS, one iteration per step; see ``scale_by_lbfgs``). Optionally with a
+    backtracking line search, which it needs on rough ground."""
+    return _named("L-BFGS", {"lr": lr}, scale_by_lbfgs(lr, history, line_search, tolerance_grad, tolerance_change))
+
+
 def lion(lr=1e-4, b1=0.9, b2=0.99, weight_decay=0.0) -> Optimizer:
     """Lion (Chen et al. 2023).
 
@@ -1025,6 +1118,7 @@ OPTIMIZERS = {
     "Adamax": adamax,
     "Adadelta": adadelta,
     "Rprop": rprop,
+    "L-BFGS": lbfgs,
     "Lion": lion,
     "Newton": newton,
     "Saddle-free Newton": saddle_free_newton,

@@ -50,6 +50,7 @@ OPTIMIZER_KNOBS = {
     "Adamax": ("b1", "b2"),
     "Adadelta": ("rho",),
     "Rprop": (),
+    "L-BFGS": (),
     "Lion": ("b1", "b2"),
     "Newton": ("damping",),
     "Saddle-free Newton": ("damping",),
