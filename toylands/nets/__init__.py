@@ -1,7 +1,7 @@
 """Bridges to real small networks: tiny autograd MLPs whose losses are Landscapes, small data, and the views,
 curvature, mode connectivity and permutation symmetry of their landscapes."""
 
-from . import criticality, curvature, modes, views
+from . import criticality, curvature, modes, pruning, views
 from .curvature import hessian_trace, hvp, sharpness_during_training, spectral_density, top_eigenvalues
 from .data import (
     DataError,
@@ -33,6 +33,7 @@ from .criticality import (
 from .grokking import Grokking, fourier_spectrum, frequency_purity, grokking, modular_addition
 from .mlp import (MLP, NetLandscape, NetLoss, accuracy, end_to_end, from_sklearn, init_params, minibatch, mlp_landscape,
                   predict, sgd)
+from .pruning import PRUNING_METHODS, Pruned, PruningCurve, prune, pruning_curve, weight_mask
 from .modes import bezier, curve_along, flat_vs_sharp, permute, random_permutation, swap_path, train, weight_matching
 from .views import barrier, filter_normalize, interpolate, pca_plane, plane, plane_through, random_plane
 
@@ -42,7 +43,7 @@ __all__ = [
     "frequency_purity", "Propagation", "Trainability", "chi1", "correlation_curve", "correlation_fixed_point", "correlation_map",
     "critical_sigma_w2", "depth_scale", "mean_field_init", "propagate", "q_star", "trainability",
     "MLP", "NetLandscape", "NetLoss", "accuracy", "end_to_end", "from_sklearn", "init_params", "minibatch", "mlp_landscape",
-    "predict", "sgd",
+    "predict", "sgd", "PRUNING_METHODS", "Pruned", "PruningCurve", "prune", "pruning_curve", "weight_mask", "pruning",
     "criticality", "curvature", "modes", "views", "hessian_trace", "hvp", "sharpness_during_training", "spectral_density",
     "top_eigenvalues", "bezier", "curve_along", "flat_vs_sharp", "permute", "random_permutation", "swap_path", "train",
     "weight_matching", "barrier", "filter_normalize", "interpolate", "pca_plane", "plane", "plane_through", "random_plane",
