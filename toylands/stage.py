@@ -39,11 +39,13 @@ class Stage:
 
     ``live`` (default: whether ipympl is active) shows the figure as the ipympl canvas; otherwise it
     is drawn off screen (Agg) and ``view`` is a PNG ``ipywidgets.Image`` kept up to date.
-    ``layout`` is the figure's layout engine (``"tight"``, ``"constrained"`` or None).
+    ``layout`` is the figure's layout engine (``"tight"``, ``"constrained"`` or None); ``dpi`` defaults to
+    matplotlib's ``figure.dpi``.
     """
 
-    def __init__(self, figsize=(10.0, 4.2), dpi: int = 100, live: bool | None = None, layout: str | None = None):
+    def __init__(self, figsize=(10.0, 4.2), dpi: float | None = None, live: bool | None = None, layout: str | None = None):
         self.live = ipympl_active() if live is None else bool(live)
+        dpi = matplotlib.rcParams["figure.dpi"] if dpi is None else dpi  # the notebook's (plot.course_style)
         if self.live:
             import matplotlib.pyplot as plt
 
