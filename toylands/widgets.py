@@ -154,6 +154,17 @@ class _Widget:
     def state(self) -> dict:
         return {k: c.value for k, c in self.controls.items()}
 
+    def _wire(self, header):
+        """What a one-stage widget ends its set-up with: a readout, the first picture, every control redrawing
+        (coalesced) when it changes, and the box of ``header``, the stage and the readout."""
+        self._readout = W.HTML()
+        self.readout = ""
+        self._redraw = Coalescer(self._show)
+        self._show()
+        for control in self.controls.values():
+            control.observe(lambda ch: self._redraw(), names="value")
+        self.box = W.VBox([header, self.stage.view, self._readout])
+
     def _ipython_display_(self):
         from IPython.display import display
 
@@ -831,13 +842,7 @@ class NetworkPath(_Widget):
                                     continuous_update=True, layout=W.Layout(width="560px"))  # fmt: skip
         self.stage = Stage(figsize=(11.0, 4.4), live=live)
         self._build(extent)
-        self._readout = W.HTML()
-        self.readout = ""
-        self._redraw = Coalescer(self._show)
-        self._show()
-        for k in c:
-            c[k].observe(lambda ch: self._redraw(), names="value")
-        self.box = W.VBox([W.HBox(list(c.values())), self.stage.view, self._readout])
+        self._wire(W.HBox(list(c.values())))
 
     def _build(self, extent):
         st = self.stage
@@ -929,13 +934,7 @@ class GrokkingViewer(_Widget):
                                       description="step", continuous_update=True, layout=W.Layout(width="560px"))  # fmt: skip
         self.stage = Stage(figsize=(11.0, 4.2), live=live, layout="constrained")
         self._build()
-        self._readout = W.HTML()
-        self.readout = ""
-        self._redraw = Coalescer(self._show)
-        self._show()
-        for k in c:
-            c[k].observe(lambda ch: self._redraw(), names="value")
-        self.box = W.VBox([W.HBox(list(c.values())), self.stage.view, self._readout])
+        self._wire(W.HBox(list(c.values())))
 
     def _build(self):
         st = self.stage
@@ -1020,12 +1019,7 @@ class SignalPropagation(_Widget):
                                                        continuous_update=True, layout=W.Layout(width="520px"))}  # fmt: skip
         self.stage = Stage(figsize=(9.6, 4.0), live=live, layout="constrained")
         self._build()
-        self._readout = W.HTML()
-        self.readout = ""
-        self._redraw = Coalescer(self._show)
-        self._show()
-        self.controls["sigma_w2"].observe(lambda ch: self._redraw(), names="value")
-        self.box = W.VBox([self.controls["sigma_w2"], self.stage.view, self._readout])
+        self._wire(self.controls["sigma_w2"])
 
     def _build(self):
         st = self.stage
@@ -1099,14 +1093,8 @@ class TemperedPosterior(_Widget):
                                         description="nβ", continuous_update=True, layout=W.Layout(width="480px")),
         }  # fmt: skip
         self.stage = Stage(figsize=(9.6, 4.2), live=live, layout="constrained")
-        self._readout = W.HTML()
-        self.readout = ""
-        self._build()
-        self._redraw = Coalescer(self._show)
-        self._show()
-        self.controls["minimum"].observe(lambda ch: (self._build(), self._show()), names="value")
-        self.controls["n_beta"].observe(lambda ch: self._redraw(), names="value")
-        self.box = W.VBox([W.HBox([self.controls["minimum"], self.controls["n_beta"]]), self.stage.view, self._readout])
+        self._built = None
+        self._wire(W.HBox([self.controls["minimum"], self.controls["n_beta"]]))
 
     @property
     def record(self):
@@ -1120,7 +1108,7 @@ class TemperedPosterior(_Widget):
         st = self.stage
         st.fig.clear()
         st.reset()
-        name = self.controls["minimum"].value
+        name = self._built = self.controls["minimum"].value
         L, at, known = self.cases[name]
         ax, ax_c = st.fig.subplots(1, 2, width_ratios=(1, 1.15))
         self._dots = st.animated(plot.tempered_posterior(self.record, L, ax=ax, legend=False))
@@ -1136,6 +1124,8 @@ class TemperedPosterior(_Widget):
         st.invalidate()
 
     def _show(self):
+        if self._built != self.controls["minimum"].value:  # another minimum: its own map and curve
+            self._build()
         r, k = self.record, self.rung
         self._dots.set_offsets(r.samples[k][:, :2])
         self._marker.set_data([r.n_betas[k]], [r.curve[k]])
