@@ -16,6 +16,7 @@ same way) and checked against autograd by the tests.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import autograd.numpy as anp
@@ -55,6 +56,13 @@ class MLP:
         if not isinstance(self.bias, (bool, np.bool_)):
             raise DataError(f"bias must be True or False; got {self.bias!r}")
         object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
+
+    @functools.cached_property
+    def is_weight(self) -> np.ndarray:
+        """Which entries of the flat parameter vector are weights (True) rather than biases (read-only)."""
+        mask = self.flatten([(np.ones_like(W), np.zeros_like(b)) for W, b in self.unflatten(np.zeros(self.n_params))]) > 0
+        mask.setflags(write=False)
+        return mask
 
     @property
     def shapes(self) -> list[tuple[tuple[int, int], tuple[int]]]:
@@ -193,11 +201,9 @@ class NetLoss:
     decay_weights_only: bool = False
     half_mse: bool = False
 
-    def _decay_mask(self, theta):
-        if not self.decay_weights_only:
-            return 1.0
-        layers = self.model.unflatten(np.zeros(theta.shape[-1]))
-        return self.model.flatten([(np.ones_like(W), np.zeros_like(b)) for W, b in layers])
+    @property
+    def _decay_mask(self):
+        return self.model.is_weight if self.decay_weights_only else 1.0
 
     def on(self, theta, X, y):
         """The loss of parameters ``theta`` on inputs ``X`` and targets ``y`` (autograd-friendly)."""
@@ -213,7 +219,7 @@ class NetLoss:
             picked = anp.sum(out * _one_hot(y, out.shape[-1]), axis=-1)
             value = anp.mean(_logsumexp(out) - picked, axis=-1)
         if self.weight_decay:
-            value = value + 0.5 * self.weight_decay * anp.sum(self._decay_mask(theta) * theta**2, axis=-1)
+            value = value + 0.5 * self.weight_decay * anp.sum(self._decay_mask * theta**2, axis=-1)
         return value
 
     def grad_on(self, theta, X, y) -> np.ndarray:
@@ -241,7 +247,7 @@ class NetLoss:
             if k:
                 delta = np.matmul(delta, np.swapaxes(W, -1, -2)) * m._dact(zs[k - 1], hs[k])
         g = m.flatten(grads[::-1])
-        return g + self.weight_decay * self._decay_mask(theta) * theta if self.weight_decay else g
+        return g + self.weight_decay * self._decay_mask * theta if self.weight_decay else g
 
     def _chunked(self, fn, theta):
         if not isinstance(theta, np.ndarray) or theta.ndim < 2 or np.prod(theta.shape[:-1]) <= self.chunk:

@@ -52,7 +52,7 @@ class Pruned(NamedTuple):
 
 def weight_mask(L: NetLandscape) -> np.ndarray:
     """Which entries of the flat parameter vector are weights (True) rather than biases."""
-    return L.model.flatten([(np.ones_like(W), np.zeros_like(b)) for W, b in L.model.unflatten(np.zeros(L.dim))]) > 0
+    return L.model.is_weight.copy()
 
 
 def _positive_hessian(L, theta, damping):
