@@ -28,6 +28,7 @@ import numpy as np
 
 from ._budget import progress as progress_bar
 from .landscape import Landscape, LandscapeError
+from .optim import whole_number
 
 __all__ = ["learning_coefficient", "LearningCoefficient", "tempered_expectation", "STEP_ACCURACY"]
 
@@ -76,9 +77,7 @@ def _positive(name, v):
 
 
 def _count(name, v, low=1):
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < low:
-        raise LandscapeError(f"{name} must be a whole number >= {low}; got {v!r}")
-    return int(v)
+    return whole_number(name, v, low, error=LandscapeError)
 
 
 def _top_curvature(landscape: Landscape, points: np.ndarray) -> float:

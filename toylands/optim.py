@@ -615,13 +615,12 @@ def scale_by_lbfgs(lr=1.0, history: int = 10, line_search: str | None = None, to
     (``c1 = 1e-4``), up to 30 halvings: a simpler search than torch's strong-Wolfe one, which toylands does not
     transcribe. This block makes the whole step (no ``scale_by_lr`` after it)."""
     lr = _lr(lr)
-    if isinstance(history, (bool, np.bool_)) or not isinstance(history, (int, np.integer)) or history < 1:
-        raise OptimizerError(f"history must be a whole number of steps >= 1; got {history!r}")
+    history = _steps("history", history)
     if line_search not in (None, "backtracking"):
         raise OptimizerError(f"line_search must be None or 'backtracking' (torch's 'strong_wolfe' is not transcribed); "
                              f"got {line_search!r}")  # fmt: skip
     tol_grad, tol_change = per_run("tolerance_grad", tolerance_grad), per_run("tolerance_change", tolerance_change)
-    m = int(history)
+    m = history
 
     def init(p):
         runs = p.shape[:-1]
@@ -788,10 +787,16 @@ def inverse_sqrt(lr):
     return _schedule(lambda t: lr / np.sqrt(t + 1), "inverse_sqrt")
 
 
-def _steps(name, value, low=1):
+def whole_number(name: str, value, low: int = 1, *, error: type = OptimizerError, unit: str = "") -> int:
+    """``value`` as an int, or ``error`` saying that ``name`` must be a whole number (``unit``, e.g. " of steps")
+    of at least ``low``: the check every count (steps, chains, widths) gets, booleans and floats refused."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
-        raise OptimizerError(f"{name} must be a whole number of steps >= {low}; got {value!r}")
+        raise error(f"{name} must be a whole number{unit} >= {low}; got {value!r}")
     return int(value)
+
+
+def _steps(name, value, low=1):
+    return whole_number(name, value, low, unit=" of steps")
 
 
 def multi_step(lr, milestones, gamma: float = 0.1):

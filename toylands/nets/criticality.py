@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..optim import whole_number
 from .data import DataError
 from .mlp import MLP
 
@@ -233,9 +234,7 @@ def propagate(sigma_w2, sigma_b2, *, c0=0.5, q0: float | None = None, depth: int
         q0 = float(_length(*_variances(sigma_w2, sigma_b2), activation)) if activation != "relu" else 1.0
     if cs.ndim != 1 or np.any(np.abs(cs) > 1) or not q0 > 0:
         raise DataError(f"c0 holds correlations in [-1, 1] and q0 is a squared length > 0; got c0={c0!r}, q0={q0!r}")
-    for name, v in (("depth", depth), ("width", width)):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise DataError(f"{name} must be a whole number >= 1; got {v!r}")
+    depth, width = (whole_number(name, v, error=DataError) for name, v in (("depth", depth), ("width", width)))
     w, b = (float(v) for v in _variances(sigma_w2, sigma_b2))
     phi, dphi = _phi(activation)
     rng = np.random.default_rng(seed)
