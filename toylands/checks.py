@@ -775,8 +775,8 @@ def _13_1(lam_x2_y6):
     from .degeneracy import tempered_expectation
 
     want = tempered_expectation(_x2_y6(), [0, 0], n_beta=1e8)
-    close(lam_x2_y6, want, 0.01, "lam_x2_y6", "build the landscape p[..., 0]**2 + p[..., 1]**6 with tl.Landscape and give "
-          "tl.tempered_expectation(L, [0, 0], n_beta=1e8).")  # fmt: skip
+    close(lam_x2_y6, want, 0.01, "lam_x2_y6", "is your landscape x^2 + y^6 (not y^4), and did you integrate at the "
+          "origin with n_beta = 1e8? Each flat direction counts less than 1/2.")  # fmt: skip
     return (f"{want:.3f}: 1/2 from the regular x and 1/6 from y^6, added because the two variables are separate. "
             "The flatter a direction, the less of a parameter it counts as.")
 
@@ -784,8 +784,8 @@ def _13_1(lam_x2_y6):
 @exercise("13.2", "another point of the valley", wrong=lambda v: [1.1 * v, 0.9 * v, 1.0])
 def _13_2(lam_far):
     want = _far_hyperbola()
-    close(lam_far, want, 1e-6, "lam_far", "tl.learning_coefficient(tl.hyperbola, [2, 0.5], n_beta=1000, seed=0) "
-          "and its .estimate.")  # fmt: skip
+    close(lam_far, want, 1e-6, "lam_far", "estimate at the point (2, 0.5) with n_beta = 1000 and seed = 0 (another "
+          "seed or temperature gives another number), and give the record's .estimate.")  # fmt: skip
     return (f"{want:.3f}, as at (1, 1): every point of the valley uses one parameter's worth (the direction across the "
             "valley, 1/2); the direction along it costs nothing.")
 
