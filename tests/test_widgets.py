@@ -273,3 +273,44 @@ def test_a_notebook_using_every_widget_executes_cleanly():
     assert printed.strip() == "0.0003 False"  # one of the slider's round values
     html = [o for o in outputs if "text/html" in o.get("data", {})]
     assert any("<video" in o.data["text/html"] or "<img" in o.data["text/html"] for o in html)
+
+
+def test_live_frames_are_matplotlibs_own_at_a_faster_zlib_level():
+    """The live canvas's frames (fast_frames) decode to exactly the pixels of matplotlib's webagg frames, first in
+    full, then as diffs that, laid over the last frame, give the new picture; and they are encoded at level 1."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from toylands.stage import fast_frames
+
+    def canvas(fast):
+        c = FigureCanvasWebAggCore(Figure(figsize=(3, 2), dpi=50))
+        line = c.figure.add_subplot().plot([0, 1], [0, 1])[0]
+        return fast_frames(c) if fast else c, line
+
+    def frame(c):
+        FigureCanvasAgg.draw(c)  # webagg's draw would also send the frame to its (absent) browsers
+        c._png_is_old = True
+        return c.get_diff_image()
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+    (ref, ref_line), (fast, fast_line) = canvas(False), canvas(True)
+    shown = None
+    for k, y in enumerate([1.0, 0.3, 0.3, -0.5]):
+        ref_line.set_ydata([0, y])
+        fast_line.set_ydata([0, y])
+        a, b = frame(ref), frame(fast)
+        assert ref._current_image_mode == fast._current_image_mode == ("full" if k == 0 else "diff")
+        np.testing.assert_array_equal(pixels(a), pixels(b))
+        level1 = io.BytesIO()
+        Image.fromarray(pixels(b)).save(level1, format="png", compress_level=1)
+        assert b == level1.getvalue() and (k == 0 or len(a) != len(b))
+        shown = pixels(b) if shown is None else np.where(pixels(b)[..., 3:] > 0, pixels(b), shown)  # the overlay
+        np.testing.assert_array_equal(shown, np.asarray(fast.buffer_rgba()))
+    assert fast.get_diff_image() is None  # nothing new drawn, nothing sent

@@ -34,6 +34,41 @@ def ipympl_active() -> bool:
     return "ipympl" in matplotlib.get_backend() or matplotlib.get_backend() == "widget"
 
 
+def fast_frames(canvas, compress_level: int = 1):
+    """Make a webagg canvas (ipympl's) send its frames as PNG at zlib level ``compress_level`` instead of 6.
+
+    The live canvas sends every frame as a PNG of the pixels that changed (the rest transparent) for the front end
+    to lay over the last one. Encoding that at level 6 took 19 ms of a 968 x 387 px frame; level 1 takes 10 ms
+    and the frame stays lossless (it is about 40% bigger: tens of kB on a local websocket). The frames are
+    matplotlib's own ``get_diff_image``, with the level as the one change.
+    """
+    from PIL import Image
+
+    def get_diff_image():
+        if not canvas._png_is_old:
+            return None
+        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+        buff = pixels.view(np.uint32).squeeze(2)  # one uint32 per pixel: compare whole pixels at once
+        last = getattr(canvas, "_last_buff", None)
+        if canvas._force_full or last is None or buff.shape != last.shape or (pixels[:, :, 3] != 255).any():
+            canvas.set_image_mode("full")
+            output = buff
+        else:
+            canvas.set_image_mode("diff")
+            output = np.where(buff != last, buff, 0)
+        canvas._last_buff = buff.copy()
+        canvas._force_full = False
+        canvas._png_is_old = False
+        with io.BytesIO() as png:
+            rgba = output.view(np.uint8).reshape(*output.shape, 4)
+            Image.fromarray(rgba).save(png, format="png", compress_level=compress_level)
+            return png.getvalue()
+
+    if all(hasattr(canvas, a) for a in ("_png_is_old", "_force_full", "set_image_mode", "get_diff_image")):
+        canvas.get_diff_image = get_diff_image  # matplotlib's webagg calls it through the instance
+    return canvas
+
+
 class Stage:
     """A figure whose background is drawn once and whose moving artists are blitted over it.
 
@@ -55,6 +90,7 @@ class Stage:
             self.fig.canvas.toolbar_visible = False
             self.fig.canvas.footer_visible = False
             self.fig.canvas.resizable = False
+            fast_frames(self.fig.canvas)
         else:
             self.fig = Figure(figsize=figsize, dpi=dpi, layout=layout)
             FigureCanvasAgg(self.fig)
