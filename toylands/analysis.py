@@ -20,6 +20,9 @@ from .run import RunError, _seed, _steps, run, run_final
 from .zoo import get
 
 __all__ = [
+    "compare_optimizers",
+    "OptimizerTable",
+    "SENSIBLE_LRS",
     "classify",
     "hessian_eig",
     "critical_points",
@@ -378,15 +381,10 @@ def tune(make_optimizer, landscape: Landscape, starts=None, lrs=None, steps: int
     lrs = np.sort(np.atleast_1d(np.asarray(np.logspace(-4, 0, 17) if lrs is None else lrs, dtype=float)))
     if lrs.size < 3 or not np.all(lrs > 0):
         raise RunError("tune needs at least three positive learning rates to choose among")
-    target = landscape.min_value
     for _ in range(grow + 1):
         grid = np.repeat(lrs, len(starts))
         traj = run(make_optimizer(grid), landscape, np.tile(starts, (len(lrs), 1)), steps, seed=seed, noise=noise)
-        tail = traj.values[-max(1, int(round(last * steps))) :]
-        with np.errstate(all="ignore"):
-            gap = tail - (target if target is not None else 0.0)
-            per_run = np.exp(np.mean(np.log(np.maximum(gap, 1e-300)), axis=0)) if target is not None else np.mean(tail, axis=0)
-        per_run = np.where(traj.stopped | ~np.isfinite(per_run), np.inf, per_run)
+        per_run = _run_scores(traj, last)
         scores = np.median(per_run.reshape(len(lrs), len(starts)), axis=1)
         best = int(np.argmin(scores))
         if not np.isfinite(scores[best]):
@@ -399,6 +397,144 @@ def tune(make_optimizer, landscape: Landscape, starts=None, lrs=None, steps: int
         else:
             break
     return Tuned(float(lrs[best]), float(scores[best]), lrs, scores, len(lrs) * len(starts))
+
+
+#: The decades of learning rate each optimizer is tuned over at first (10**lo to 10**hi): where its rate usually
+#: lies; ``tune`` widens the grid when the best rate is at an edge.
+SENSIBLE_LRS = {
+    "GD": (-4, 0), "SGD": (-4, 0), "Momentum": (-4, 0), "Nesterov": (-4, 0), "AdaGrad": (-3, 1), "RMSprop": (-4, 0),
+    "Adam": (-4, 0), "AdamW": (-4, 0), "AMSGrad": (-4, 0), "NAdam": (-4, 0), "RAdam": (-4, 0), "Adamax": (-4, 0),
+    "Adadelta": (-2, 2), "Rprop": (-4, 0), "L-BFGS": (-3, 1), "Lion": (-5, -1), "Newton": (-3, 0),
+    "Saddle-free Newton": (-3, 0),
+}  # fmt: skip
+
+
+class OptimizerTable(NamedTuple):
+    """``compare_optimizers``'s result: per optimizer (rows) and landscape (columns), the tuned learning rate,
+    the tuning runs it took, and the score of every evaluation seed (the typical ``loss - min`` at the end,
+    as ``tune`` scores; ``loss`` where the minimum is unknown)."""
+
+    optimizers: tuple
+    landscapes: tuple
+    lr: np.ndarray  # (optimizers, landscapes)
+    runs: np.ndarray  # (optimizers, landscapes): tuning runs used
+    at_edge: np.ndarray  # (optimizers, landscapes): the tuned rate is at the edge of the widest grid allowed
+    scores: np.ndarray  # (optimizers, landscapes, seeds)
+
+    @property
+    def median(self) -> np.ndarray:
+        return np.median(self.scores, axis=-1)
+
+    def ranks(self) -> np.ndarray:
+        """Each optimizer's place (1 = best median score) on each landscape."""
+        return np.argsort(np.argsort(self.median, axis=0, kind="stable"), axis=0, kind="stable") + 1
+
+    def winners(self) -> dict:
+        """The optimizer with the best median score on each landscape."""
+        return {name: self.optimizers[int(np.argmin(self.median[:, j]))] for j, name in enumerate(self.landscapes)}
+
+    def rows(self) -> list[list[str]]:
+        """The table as text: ``median [lowest - highest]`` over seeds, in decades (log10 of the score)."""
+        with np.errstate(divide="ignore"):
+            L = np.log10(self.scores)
+        out = []
+        for i, name in enumerate(self.optimizers):
+            row = [name]
+            for j in range(len(self.landscapes)):
+                med, lo, hi = (f"{v:.1f}" if np.isfinite(v) else "diverged" for v in np.percentile(L[i, j], [50, 0, 100]))
+                row.append("diverged" if med == "diverged" else f"{med} [{lo}, {hi}]")
+            out.append(row)
+        return out
+
+    def __str__(self):
+        head = ["optimizer", *self.landscapes]
+        body = self.rows()
+        widths = [max(len(r[k]) for r in [head, *body]) for k in range(len(head))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *body])
+
+    def _repr_html_(self):
+        best = self.ranks() == 1
+        bold = ' style="font-weight:bold"'
+        cells = "".join(
+            f"<tr><th>{r[0]}</th>"
+            + "".join(f"<td{bold if best[i, j] else ''}>{c}<br><small>lr {self.lr[i, j]:.2g}</small></td>"
+                      for j, c in enumerate(r[1:]))
+            + "</tr>"
+            for i, r in enumerate(self.rows())
+        )  # fmt: skip
+        head = "".join(f"<th>{n}</th>" for n in ("optimizer", *self.landscapes))
+        return (f"<table><caption>log<sub>10</sub> of the final loss gap: median [lowest, highest] over "
+                f"{self.scores.shape[-1]} seeds; bold: best median</caption><tr>{head}</tr>{cells}</table>")  # fmt: skip
+
+
+def _random_starts(landscape: Landscape, n: int, rng) -> np.ndarray:
+    """``n`` starts: the landscape's own when it has that many (a network's initializations), else uniform
+    draws from the middle half of its box."""
+    own = np.atleast_2d(landscape.starts)
+    if len(own) >= n and landscape.dim > 2:
+        return own[:n]
+    (lo, hi) = np.asarray(landscape.bounds, float).T
+    mid, half = (lo + hi) / 2, (hi - lo) / 4
+    return mid + half * rng.uniform(-1, 1, (n, landscape.dim))
+
+
+def compare_optimizers(landscapes, optimizers=("GD", "Momentum", "RMSprop", "Adam", "L-BFGS"), steps: int = 300,
+                       seeds: int = 5, points: int = 9, seed: int = 0, progress: bool | None = None) -> OptimizerTable:
+    """Choosing an optimizer as an experiment: tune each fairly on each landscape, then score it on fresh starts.
+
+    Every optimizer gets the same budget: ``points`` learning rates over its own sensible decades
+    (``SENSIBLE_LRS``), each run from the same ``seeds`` tuning starts (``tune``, which widens the grid when the
+    best rate is at its edge, and says when it still is). The tuned rate then runs from ``seeds`` other starts,
+    and each of those runs is scored. A network's landscape needs ``2 * seeds`` starts of its own
+    (``mlp_landscape(..., n_starts=2 * seeds)``): the first half tune, the second half score.
+
+        >>> import toylands as tl
+        >>> t = tl.compare_optimizers(["ill_conditioned_bowl"], ["GD", "Adam"], steps=100, seeds=2, points=5)
+        >>> t.scores.shape, bool(t.at_edge.any())
+        ((2, 1, 2), False)
+    """
+    Ls = [get(L) for L in (landscapes if isinstance(landscapes, (list, tuple)) else [landscapes])]
+    from .optim import OPTIMIZERS
+
+    unknown = [o for o in optimizers if o not in OPTIMIZERS]
+    if unknown:
+        raise RunError(f"unknown optimizers {unknown}; choose from {', '.join(OPTIMIZERS)}")
+    steps, seed = _steps(steps), _seed(seed)
+    for what, n, low in (("seeds", seeds, 1), ("points", points, 3)):
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < low:
+            raise RunError(f"{what} must be a whole number >= {low}; got {n!r}")
+    shape = (len(optimizers), len(Ls))
+    lr, runs, edge = np.zeros(shape), np.zeros(shape, int), np.zeros(shape, bool)
+    scores = np.zeros(shape + (seeds,))
+    cells = [(i, j) for i in range(len(optimizers)) for j in range(len(Ls))]
+    for i, j in progress_bar(cells, desc="tuning optimizers", enabled=progress):
+        L, name = Ls[j], optimizers[i]
+        make = OPTIMIZERS[name]
+        rng = np.random.default_rng([seed, j])
+        starts = _random_starts(L, 2 * seeds, rng)
+        lo, hi = SENSIBLE_LRS.get(name, (-4, 0))
+        try:
+            t = tune(make, L, starts[:seeds], np.logspace(lo, hi, points), steps, seed=seed)
+        except RunError:  # every rate diverged: it scores infinity everywhere
+            lr[i, j], runs[i, j], edge[i, j], scores[i, j] = np.nan, points * seeds, True, np.inf
+            continue
+        lr[i, j], runs[i, j], edge[i, j] = t.lr, t.runs, t.at_edge
+        scores[i, j] = _run_scores(run(make(t.lr), L, starts[seeds:], steps, seed=seed))
+    names = tuple(getattr(L, "name", str(L)) for L in Ls)
+    return OptimizerTable(tuple(optimizers), names, lr, runs, edge, scores)
+
+
+def _run_scores(traj, last: float = 0.2) -> np.ndarray:
+    """Each run's score as ``tune`` gives it: the geometric mean of ``loss - min`` over the last ``last`` share of
+    the steps (the mean loss where the minimum is unknown); infinity for a run that was stopped."""
+    tail = traj.values[-max(1, int(round(last * traj.steps))) :]
+    target = traj.landscape.min_value
+    with np.errstate(all="ignore"):
+        if target is not None:
+            per_run = np.exp(np.mean(np.log(np.maximum(tail - target, 1e-300)), axis=0))
+        else:
+            per_run = np.mean(tail, axis=0)
+    return np.where(traj.stopped | ~np.isfinite(per_run), np.inf, per_run)
 
 
 class Basins(NamedTuple):

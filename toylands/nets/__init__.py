@@ -31,11 +31,13 @@ from .criticality import (
     trainability,
 )
 from .grokking import Grokking, fourier_spectrum, frequency_purity, grokking, modular_addition
-from .mlp import (MLP, NetLandscape, NetLoss, accuracy, end_to_end, from_sklearn, init_params, minibatch, mlp_landscape,
-                  predict, sgd)
+from .mlp import (MLP, NetLandscape, NetLoss, accuracy, end_to_end, from_sklearn, gradient_norms, init_params, minibatch,
+                  mlp_landscape, predict, sgd)
 from .pruning import PRUNING_METHODS, Pruned, PruningCurve, prune, pruning_curve, weight_mask
 from .modes import bezier, curve_along, flat_vs_sharp, permute, random_permutation, swap_path, train, weight_matching
-from .views import barrier, filter_normalize, interpolate, pca_plane, plane, plane_through, random_plane
+from .transfer import Transfer, new_head, rotate, transfer
+from .views import (Roughness, barrier, filter_normalize, interpolate, pca_plane, plane, plane_through, project, random_plane,
+                    roughness)
 
 __all__ = [
     "DataError", "Dataset", "circles", "digits", "linear_teacher", "make", "regression_1d", "spirals",
@@ -47,4 +49,5 @@ __all__ = [
     "criticality", "curvature", "modes", "views", "hessian_trace", "hvp", "sharpness_during_training", "spectral_density",
     "top_eigenvalues", "bezier", "curve_along", "flat_vs_sharp", "permute", "random_permutation", "swap_path", "train",
     "weight_matching", "barrier", "filter_normalize", "interpolate", "pca_plane", "plane", "plane_through", "random_plane",
+    "gradient_norms", "project", "Roughness", "roughness", "Transfer", "new_head", "rotate", "transfer",
 ]  # fmt: skip

@@ -40,11 +40,15 @@ class MLP:
     Parameters are one flat vector: for each layer its weights ``W`` (``(n_in, n_out)``, row-major)
     then its biases ``b``; ``unflatten`` and ``flatten`` go between the two. With ``bias=False`` the
     layers have no biases: the vector holds weights only, and ``unflatten`` gives zero biases.
+
+    ``residual=True`` adds a skip connection around every hidden-to-hidden layer, ``h <- h + act(h W + b)``
+    (He et al. 2016), which needs the hidden layers equally wide; the first and last layers stay plain.
     """
 
     sizes: tuple[int, ...]
     activation: str = "tanh"
     bias: bool = True
+    residual: bool = False
 
     def __post_init__(self):
         sizes = tuple(self.sizes)
@@ -53,9 +57,16 @@ class MLP:
             raise DataError(f"sizes must be whole numbers >= 1, at least (inputs, outputs); got {self.sizes}")
         if self.activation not in ACTIVATIONS:
             raise DataError(f"activation must be one of {ACTIVATIONS}; got {self.activation!r}")
-        if not isinstance(self.bias, (bool, np.bool_)):
-            raise DataError(f"bias must be True or False; got {self.bias!r}")
+        for flag in ("bias", "residual"):
+            if not isinstance(getattr(self, flag), (bool, np.bool_)):
+                raise DataError(f"{flag} must be True or False; got {getattr(self, flag)!r}")
+        if self.residual and len(set(sizes[1:-1])) > 1:
+            raise DataError(f"residual=True needs equally wide hidden layers (a skip adds h to the layer's output); got {sizes}")
         object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
+
+    def skips(self, k: int) -> bool:
+        """Whether layer ``k`` (0 = the first) has a skip connection around it."""
+        return bool(self.residual) and 0 < k < len(self.sizes) - 2
 
     @functools.cached_property
     def is_weight(self) -> np.ndarray:
@@ -116,7 +127,8 @@ class MLP:
         return "-".join(parts)
 
     def __repr__(self):
-        return f"MLP({self.name}, {self.activation}{'' if self.bias else ', no biases'})"
+        extras = ("" if self.bias else ", no biases") + (", residual" if self.residual else "")
+        return f"MLP({self.name}, {self.activation}{extras})"
 
     # ------------------------------------------------------------------ forward
     def _act(self, z, np_=anp):
@@ -151,7 +163,7 @@ class MLP:
         layers = self.unflatten(theta)
         for k, (W, b) in enumerate(layers):
             z = anp.matmul(h, W) + b[..., None, :] if self.bias else anp.matmul(h, W)
-            h = z if k == len(layers) - 1 else self._act(z)
+            h = z if k == len(layers) - 1 else (h + self._act(z) if self.skips(k) else self._act(z))
         return h
 
 
@@ -171,14 +183,19 @@ def init_params(model: MLP, seed: int = 0, scheme: str = "glorot", scale: float 
     """A flat parameter vector: weights drawn by ``scheme`` times ``scale``, biases zero.
 
     ``glorot``: normal with variance ``2 / (n_in + n_out)`` (Glorot & Bengio 2010); ``he``: variance
-    ``2 / n_in`` (He et al. 2015), for ReLU; ``normal``: variance 1.
+    ``2 / n_in`` (He et al. 2015), for ReLU; ``normal``: variance 1. In a residual MLP the weights of the
+    ``B`` layers with skips get ``1 / B`` of that variance, so that the signal's variance, which every skip adds
+    to, stays of order one at any depth (the scaling of Fixup and SkipInit, Zhang et al. 2019, De & Smith 2020).
     """
     rng = np.random.default_rng(seed)
     layers = []
-    for (i, o), _ in model.shapes:
+    blocks = sum(model.skips(k) for k in range(len(model.shapes)))
+    for k, ((i, o), _) in enumerate(model.shapes):
         var = {"glorot": 2.0 / (i + o), "he": 2.0 / i, "normal": 1.0}.get(scheme)
         if var is None:
             raise DataError(f"scheme must be 'glorot', 'he' or 'normal'; got {scheme!r}")
+        if model.skips(k):  # each skip adds its branch's variance: keep the sum of all of them near one branch's
+            var /= blocks
         layers.append((scale * np.sqrt(var) * rng.standard_normal((i, o)), np.zeros(o)))
     return model.flatten(layers)
 
@@ -226,11 +243,13 @@ class NetLoss:
         """Back-propagation written out, vectorized over the leading axes of ``theta``."""
         m = self.model
         layers = m.unflatten(theta)
-        hs, zs, h = [X], [], X
+        hs, zs, acts, h = [X], [], [], X  # layer inputs, pre-activations, activations
         for k, (W, b) in enumerate(layers):
             z = np.matmul(h, W) + b[..., None, :] if m.bias else np.matmul(h, W)
             zs.append(z)
-            h = z if k == len(layers) - 1 else m._act(z, np)
+            a = z if k == len(layers) - 1 else m._act(z, np)
+            acts.append(a)
+            h = h + a if m.skips(k) else a
             hs.append(h)
         out, n = hs[-1], X.shape[0]
         if self.loss == "mse":
@@ -240,12 +259,15 @@ class NetLoss:
         else:
             e = np.exp(out - out.max(-1, keepdims=True))
             delta = (e / e.sum(-1, keepdims=True) - _one_hot(y, out.shape[-1])) / n
-        grads = []
+        grads, g_out = [], None  # g_out: the loss's gradient by layer k's output (needed through a skip)
         for k in range(len(layers) - 1, -1, -1):
             W, _ = layers[k]
             grads.append((np.matmul(np.swapaxes(hs[k], -1, -2), delta), delta.sum(-2)))
             if k:
-                delta = np.matmul(delta, np.swapaxes(W, -1, -2)) * m._dact(zs[k - 1], hs[k])
+                g_in = np.matmul(delta, np.swapaxes(W, -1, -2))
+                if m.skips(k):
+                    g_in = g_in + g_out
+                delta, g_out = g_in * m._dact(zs[k - 1], acts[k - 1]), g_in
         g = m.flatten(grads[::-1])
         return g + self.weight_decay * self._decay_mask * theta if self.weight_decay else g
 
@@ -324,12 +346,19 @@ def mlp_landscape(
     seed: int = 0,
     n_starts: int = 1,
     bias: bool = True,
+    residual: bool = False,
 ) -> NetLandscape:
     """The training loss of an MLP with ``hidden`` layer widths on ``data``, as a Landscape.
 
     ``loss`` defaults to cross-entropy for classification (logistic for two classes, softmax for
     more) and mean squared error for regression. The starts are ``n_starts`` initializations
-    (``init_params`` with seeds ``seed``, ``seed + 1`` ...). ``bias=False`` leaves the biases out.
+    (``init_params`` with seeds ``seed``, ``seed + 1`` ...). ``bias=False`` leaves the biases out;
+    ``residual=True`` puts a skip connection around every hidden-to-hidden layer (``MLP``).
+
+        >>> from toylands import nets
+        >>> L = nets.mlp_landscape(nets.two_moons(n=64), hidden=[8] * 6, residual=True)
+        >>> L.model
+        MLP(2-8x6-1, tanh, residual)
     """
     if not isinstance(data, Dataset):
         raise DataError("data must be a toylands Dataset, e.g. nets.two_moons() or nets.make(X, y)")
@@ -339,7 +368,7 @@ def mlp_landscape(
     if loss == "cross_entropy" and data.task != "classification":
         raise DataError("cross-entropy needs class labels; this data set is a regression task: use loss='mse'")
     hidden = _widths(hidden)
-    model = MLP((data.n_inputs, *hidden, data.n_outputs), activation, bias)
+    model = MLP((data.n_inputs, *hidden, data.n_outputs), activation, bias, residual)
     if loss == "mse" and data.task == "classification":  # regress on the one-hot (or 0/1) targets
         k = data.n_outputs
         enc = (lambda y: _one_hot(y, k)) if k > 1 else (lambda y: y[:, None].astype(float))
@@ -349,7 +378,7 @@ def mlp_landscape(
     reach = max(3.0, 3 * float(np.abs(starts).max()))
     decay = r" + \frac{\lambda}{2}|\theta|^2" if net.weight_decay else ""
     return NetLandscape(
-        f"MLP {model.name} ({activation}) on {data.name}",
+        f"{'residual ' if residual else ''}MLP {model.name} ({activation}) on {data.name}",
         net,
         bounds=[(-reach, reach)] * model.n_params,
         starts=starts,
@@ -435,6 +464,21 @@ def sgd(lr, batch_size: int = 32, momentum: float = 0.0, seed: int = 0) -> Optim
         blocks.append(optim.trace(momentum))
     blocks.append(optim.scale_by_lr(lr))
     return optim.chain(*blocks, name=f"SGD (batch {batch_size})", hyper={"lr": lr, "momentum": momentum})
+
+
+def gradient_norms(L: NetLandscape, theta) -> np.ndarray:
+    """The size of the loss's gradient by each layer's weights, first layer first: ``(..., layers)``.
+
+    At initialization it shows whether the signal reaches every layer: in a deep plain network the
+    first layers' gradients can be orders of magnitude smaller than the last's (vanishing gradients).
+
+        >>> from toylands import nets
+        >>> L = nets.mlp_landscape(nets.two_moons(n=32), hidden=[8, 8])
+        >>> gradient_norms(L, L.starts[0]).shape
+        (3,)
+    """
+    g = L.net.grad(np.asarray(theta, float))
+    return np.stack([np.linalg.norm(g[..., sw], axis=-1) for sw, _ in L.model.slices], -1)
 
 
 def end_to_end(L: NetLandscape, theta) -> np.ndarray:

@@ -84,6 +84,9 @@ def curve_along(L: NetLandscape, curve: BezierCurve, n: int = 41) -> Curve:
 
 
 def _hidden_sizes(L):
+    if L.model.residual:  # a skip adds h to the next layer's output: one permutation would have to serve them all
+        raise DataError("permutations of hidden units are for plain MLPs; this one is residual (its skip connections "
+                        "tie the hidden layers' units together)")  # fmt: skip
     return L.model.sizes[1:-1]
 
 

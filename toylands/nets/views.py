@@ -3,7 +3,8 @@
 - ``interpolate``: the loss along the straight line between two parameter vectors (Goodfellow et al. 2015);
 - ``random_plane``: a plane through a solution along two random, filter-normalized directions (Li et al. 2018);
 - ``plane_through``: the plane through three parameter vectors (e.g. three trained solutions);
-- ``pca_plane``: the plane of a training trajectory's two main directions, with the trajectory projected on it.
+- ``pca_plane``: the plane of a training trajectory's two main directions, with the trajectory projected on it;
+- ``project``: any run drawn on any plane; ``roughness``: how many local minima a plane shows.
 
 Every view evaluates its grid of parameter vectors as one batched computation.
 """
@@ -21,7 +22,7 @@ from .data import DataError
 from .mlp import NetLandscape, accuracy
 
 __all__ = ["Plane", "Curve", "plane", "random_plane", "filter_normalize", "plane_through", "pca_plane", "interpolate",
-           "barrier"]  # fmt: skip
+           "barrier", "project", "Roughness", "roughness"]  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -196,6 +197,59 @@ def pca_plane(L: NetLandscape, trajectory, run: int = 0, margin: float = 0.25) -
     object.__setattr__(pl, "explained", explained)
     name = trajectory.name if isinstance(trajectory, Trajectory) else "training"
     return pl, Trajectory(XY[:, None, :].copy(), pl, name)
+
+
+def project(plane: Plane, trajectory, name: str | None = None) -> Trajectory:
+    """A network's run seen on ``plane``: each position's least-squares coordinates ``(x, y)`` in the plane's
+    directions (exact for positions in the plane; the part off the plane is dropped), as a 2-D Trajectory."""
+    if not isinstance(plane, Plane) or plane.d1 is None:
+        raise DataError("project needs a plane of a network's landscape (nets.plane, random_plane, plane_through ...)")
+    P = trajectory.positions if isinstance(trajectory, Trajectory) else np.asarray(trajectory, float)
+    if P.ndim == 2:
+        P = P[:, None, :]
+    if P.ndim != 3 or P.shape[-1] != plane.origin.size:
+        raise DataError(f"positions must be (steps + 1, runs, {plane.origin.size}); got {P.shape}")
+    D = np.stack([plane.d1, plane.d2], -1)
+    XY = np.linalg.lstsq(D, (P - plane.origin).reshape(-1, D.shape[0]).T, rcond=None)[0].T.reshape(P.shape[:2] + (2,))
+    default = trajectory.name if isinstance(trajectory, Trajectory) else "run"
+    return Trajectory(XY, plane, default if name is None else name)
+
+
+class Roughness(NamedTuple):
+    """A plane's local minima on an ``n x n`` grid: how many, where, and the grid's values."""
+
+    minima: int
+    where: np.ndarray  # (minima, 2) plane coordinates
+    grid: tuple  # (X, Y, Z) as Landscape.grid gives them
+
+
+def roughness(plane: Landscape, n: int = 31) -> Roughness:
+    """How rough a 2-D view is: its grid points (away from the edge) lower than all eight neighbours.
+
+    A smooth bowl has one; the chaotic planes of deep networks without skip connections have dozens
+    (Li et al. 2018 show them as pictures; this counts them). The count depends on ``n``: compare
+    planes at the same ``n``.
+
+        >>> import toylands as tl
+        >>> roughness(tl.get("bowl"), n=21).minima
+        1
+    """
+    from ..optim import whole_number
+
+    n = whole_number("n", n, 3, error=DataError)
+    if plane.dim != 2:
+        raise DataError(f"roughness needs a 2-D view (a plane); got a {plane.dim}-D landscape")
+    X, Y, Z = plane.grid(n)
+    Z = np.where(np.isfinite(Z), Z, np.inf)
+    core = Z[1:-1, 1:-1]
+    lower = np.ones(core.shape, bool)
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di or dj:
+                lower &= core < Z[1 + di : n - 1 + di, 1 + dj : n - 1 + dj]
+    i, j = np.nonzero(lower)
+    where = np.column_stack([X[1:-1, 1:-1][i, j], Y[1:-1, 1:-1][i, j]])
+    return Roughness(int(lower.sum()), where, (X, Y, Z))
 
 
 class Curve(NamedTuple):
