@@ -423,7 +423,7 @@ class OptimizerTable(NamedTuple):
 
     @property
     def median(self) -> np.ndarray:
-        return np.median(self.scores, axis=-1)
+        return _median(self.scores)
 
     def ranks(self) -> np.ndarray:
         """Each optimizer's place (1 = best median score) on each landscape."""
@@ -435,13 +435,12 @@ class OptimizerTable(NamedTuple):
 
     def rows(self) -> list[list[str]]:
         """The table as text: ``median [lowest - highest]`` over seeds, in decades (log10 of the score)."""
-        with np.errstate(divide="ignore"):
-            L = np.log10(self.scores)
+        L = np.sort(np.log10(self.scores), axis=-1)  # scores are at least 1e-300
         out = []
         for i, name in enumerate(self.optimizers):
             row = [name]
             for j in range(len(self.landscapes)):
-                med, lo, hi = (f"{v:.1f}" if np.isfinite(v) else "diverged" for v in np.percentile(L[i, j], [50, 0, 100]))
+                med, lo, hi = (f"{v:.1f}" if np.isfinite(v) else "diverged" for v in (_median(L[i, j]), *L[i, j, [0, -1]]))
                 row.append("diverged" if med == "diverged" else f"{med} [{lo}, {hi}]")
             out.append(row)
         return out
@@ -465,6 +464,13 @@ class OptimizerTable(NamedTuple):
         head = "".join(f"<th>{n}</th>" for n in ("optimizer", *self.landscapes))
         return (f"<table><caption>log<sub>10</sub> of the final loss gap: median [lowest, highest] over "
                 f"{self.scores.shape[-1]} seeds; bold: best median</caption><tr>{head}</tr>{cells}</table>")  # fmt: skip
+
+
+def _median(a) -> np.ndarray:
+    """The median over the last axis, where infinities (diverged runs) count as the largest values."""
+    a = np.sort(a, axis=-1)
+    n = a.shape[-1]
+    return a[..., n // 2] if n % 2 else np.where(a[..., n // 2] == np.inf, np.inf, (a[..., n // 2 - 1] + a[..., n // 2]) / 2)
 
 
 def _random_starts(landscape: Landscape, n: int, rng) -> np.ndarray:

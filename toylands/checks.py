@@ -801,3 +801,71 @@ def _13_3(record, L, effective_fraction):
             "flat or redundant (hidden units that could be swapped, rescaled or switched off). A model that uses fewer "
             "effective parameters is, in Watanabe's theory, expected to generalize better, though lambda here depends "
             "on n_beta and on how far the training got.")
+
+
+# 14 Landscapes in practice ----------------------------------------------------------------------
+
+
+@functools.cache
+def _plain_over_residual(depth: int) -> float:
+    from .nets import gradient_norms, mlp_landscape, spirals
+
+    first = [gradient_norms(L, L.starts[0])[0] for r in (False, True)
+             for L in [mlp_landscape(spirals(n=200), hidden=[8] * depth, activation="relu", init="he", seed=0, residual=r)]]
+    return float(first[0] / first[1])
+
+
+@exercise("14.1", "a deeper network", kind="predict", wrong=lambda v: [1 / v, 10 * v, 1.0])
+def _14_1(ratio_30):
+    want, at_20 = _plain_over_residual(30), _plain_over_residual(20)
+    close(ratio_30, want, 1e-6, "ratio_30", "build both networks with hidden=[8] * 30, ReLU, init='he', seed=0 on "
+          "nets.spirals(n=200), one with residual=True; divide the plain one's first gradient_norms entry by the "
+          "residual one's.")  # fmt: skip
+    way = "even smaller" if want < at_20 else "not smaller"
+    return (f"{want:.2g} at depth 30 against {at_20:.2g} at depth 20: {way}. The gradient reaching the plain "
+            "network's first layer has passed through every layer above it, each of which scales it; a skip "
+            "connection gives each layer a direct path to the output instead.")
+
+
+@functools.cache
+def _quarter_turn() -> tuple:
+    from .nets import mlp_landscape, rotate, transfer, two_moons
+
+    moons = mlp_landscape(two_moons(n=300), hidden=[16, 16])
+    quarter = mlp_landscape(rotate(two_moons(n=30, noise=0.2, seed=1), 90), hidden=[16, 16])
+    t = transfer(moons, quarter, seeds=5)
+    return tuple(float(np.median(t.steps_to_target[k])) for k in ("scratch", "transfer"))
+
+
+@exercise("14.2", "a quarter turn", wrong=lambda v: [1 / v, 2 * v, 1.0])
+def _14_2(speedup_90):
+    scratch, tuned = _quarter_turn()
+    want = scratch / tuned
+    close(speedup_90, want, 1e-6, "speedup_90", "turn two_moons(n=30, noise=0.2, seed=1) by 90 degrees, transfer with "
+          "seeds=5, and divide the median scratch steps by the median fine-tuning steps.")  # fmt: skip
+    verdict = "still helps" if want > 1.5 else ("makes no real difference" if want > 0.67 else "hurts")
+    why = ("the features the body learned (the bends of the moons' boundary) still fit, turned, and a fresh head "
+           "uses them" if want > 1.5 else "what the body learned fits the turned task less well than at 30 degrees")
+    return f"{want:.2g}x ({tuned:.0f} steps against {scratch:.0f}): a quarter turn {verdict}; {why}."
+
+
+@exercise("14.3", "the network's best optimizer", kind="explain",
+          wrong=lambda table, name: [(table, n) for n in table.optimizers if n != name][:2])
+def _14_3(table, best_on_network):
+    names = [n for n in table.landscapes if n.startswith("MLP")]
+    if not names:
+        raise Wrong("pass the table from tl.compare_optimizers with the small network in it.")
+    want = table.winners()[names[0]]
+    if best_on_network != want:
+        raise Wrong(f"{best_on_network!r} is not the best median on {names[0]}: read its column (lowest number) "
+                    "or use table.winners().")  # fmt: skip
+    j = table.landscapes.index(names[0])
+    order = np.argsort(table.median[:, j])
+    second = table.optimizers[int(order[1])]
+    gap = float(np.log10(table.median[order[1], j]) - np.log10(table.median[order[0], j]))
+    why = {"L-BFGS": "it builds an estimate of the curvature from its last steps, so it takes Newton-like steps "
+                     "across a small network's ill-conditioned directions",
+           "Adam": "its per-parameter scaling evens out the very different gradient sizes of the layers"}.get(
+        want, "its update suits this landscape's shape")  # fmt: skip
+    return (f"{want}, {gap:.1f} decades below the next, {second}: {why}. On the plateau or the bowl another method "
+            "won: the landscape decides.")

@@ -29,6 +29,10 @@ from .run import Trajectory, number
 from .zoo import get
 
 __all__ = [
+    "roughness",
+    "pruning",
+    "transfer",
+    "layer_gradients",
     "PALETTE",
     "OPTIMIZER_COLORS",
     "MARKS",
@@ -1201,4 +1205,65 @@ def learning_coefficients(records: dict, ax=None, *, known: dict | None = None):
     ax.set(xscale="log", xlabel=r"inverse temperature $n\beta$", ylabel=r"estimate $\hat\lambda$",
            title="learning coefficients (dashed: the true values)")  # fmt: skip
     legend_below(ax, ncol=min(len(records), 4))
+    return ax
+
+
+def pruning(curve, ax=None, *, what: str = "loss", colors=None):
+    """Loss (or ``what="accuracy"``, test accuracy) against the fraction of weights pruned, one line per method;
+    dashed after fine-tuning when the curve has it."""
+    ax = _ax(ax, figsize=(5.0, 3.2))
+    before = curve.loss if what == "loss" else curve.accuracy
+    after = curve.finetuned_loss if what == "loss" else curve.finetuned_accuracy
+    colors = colors or {m: PALETTE[k] for k, m in enumerate(("magnitude", "obd", "obs", *curve.methods))}
+    for k, m in enumerate(curve.methods):
+        ax.plot(curve.fractions, before[k], "o-", color=colors[m], lw=1.8, label=m)
+        if np.isfinite(after[k]).any():
+            ax.plot(curve.fractions, after[k], "o--", color=colors[m], lw=1.2, mfc="white",
+                    label=f"{m}, fine-tuned {curve.finetune_steps} steps")  # fmt: skip
+    if what == "loss":
+        ax.set_yscale("log")
+    ax.set(xlabel="fraction of weights removed", ylabel="training loss" if what == "loss" else "test accuracy")
+    return ax
+
+
+def transfer(t, ax=None, *, colors=("#009E73", "#CC79A7")):
+    """The training loss of fine-tuning and of training from scratch on the target task: each seed thin, the median
+    thick, the target loss dotted."""
+    ax = _ax(ax, figsize=(5.0, 3.2))
+    for tr, color in zip((t.finetuned, t.scratch), colors, strict=True):
+        V = tr.values
+        ax.plot(V, color=color, lw=0.7, alpha=0.45)
+        ax.plot(np.median(V, axis=1), color=color, lw=2.4, label=f"{tr.name} (median of {tr.runs})")
+    ax.axhline(t.target_loss, color="black", ls=":", lw=1.2, label=f"target loss {t.target_loss:g}")
+    ax.set_yscale("log")
+    fit_log_axis(ax, np.concatenate([t.finetuned.values.ravel(), t.scratch.values.ravel()]))
+    ax.set(xlabel="step on the target task", ylabel="training loss", xlim=(0, t.scratch.steps))
+    return ax
+
+
+def layer_gradients(norms: dict, ax=None, *, colors=None):
+    """Gradient size by each layer's weights (first layer on the left), one line per network: ``{label: norms}``."""
+    ax = _ax(ax, figsize=(5.0, 3.2))
+    for k, (label, g) in enumerate(norms.items()):
+        g = np.atleast_2d(g)
+        color = (colors or {}).get(label, PALETTE[(2 * k + 1) % len(PALETTE)])
+        layers = np.arange(1, g.shape[-1] + 1)
+        ax.plot(layers, g.T, color=color, lw=0.8, alpha=0.5)
+        ax.plot(layers, np.exp(np.log(g).mean(0)), "o-", color=color, lw=2, ms=4, label=label)
+    ax.set_yscale("log")
+    ax.set(xlabel="layer", ylabel="|gradient| of its weights")
+    return ax
+
+
+def roughness(r, ax=None, *, title: str | None = None):
+    """A plane's loss (log colours) from ``nets.roughness``, its local minima marked with white crosses."""
+    ax = _ax(ax, figsize=(4.0, 3.6))
+    X, Y, Z = r.grid
+    with np.errstate(all="ignore"):
+        logZ = np.log10(np.where(np.isfinite(Z) & (Z > 0), Z, np.nan))
+    ax.contourf(X, Y, logZ, levels=24, cmap="viridis")
+    ax.plot(*r.where.T, "x", color="white", ms=7, mew=2, label=f"{r.minima} local minima")
+    ax.plot([0], [0], "*", color="#D55E00", ms=13, mec="black", label="trained weights")
+    ax.set(xlabel=r"$\alpha$", ylabel=r"$\beta$", title=title or f"{r.minima} local minima")
+    ax.set_aspect("equal")
     return ax
