@@ -1214,7 +1214,7 @@ def pruning(curve, ax=None, *, what: str = "loss", colors=None):
     ax = _ax(ax, figsize=(5.0, 3.2))
     before = curve.loss if what == "loss" else curve.accuracy
     after = curve.finetuned_loss if what == "loss" else curve.finetuned_accuracy
-    colors = colors or {m: PALETTE[k] for k, m in enumerate(("magnitude", "obd", "obs", *curve.methods))}
+    colors = colors or dict(zip(curve.methods, (PALETTE[3], PALETTE[4], PALETTE[5], *PALETTE), strict=False))
     for k, m in enumerate(curve.methods):
         ax.plot(curve.fractions, before[k], "o-", color=colors[m], lw=1.8, label=m)
         if np.isfinite(after[k]).any():
