@@ -1,4 +1,5 @@
-"""Command line: ``python -m toylands gallery OUTDIR`` and ``python -m toylands assign LESSONS OUTDIR``."""
+"""Command line: ``python -m toylands gallery OUTDIR``, ``python -m toylands assign LESSONS OUTDIR`` and
+``python -m toylands assign --nbgrader [LESSONS] COURSE_DIR``."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ def main(argv=None) -> int:
     g.add_argument("--only", nargs="*", help="only these landscapes")
     g.add_argument("--dpi", type=int, default=80)
     g.add_argument("--force", action="store_true", help="replace files in OUTDIR that have other contents")
-    a = sub.add_parser("assign", help="write the student versions of the lessons (solutions replaced by stubs)")
-    a.add_argument("lessons", help="folder of lesson notebooks")
-    a.add_argument("outdir", help="folder for the student versions (created if missing; not inside LESSONS)")
+    a = sub.add_parser("assign", help="write the student versions of the lessons (solutions replaced by stubs), or with "
+                       "--nbgrader an nbgrader course to grade them")  # fmt: skip
+    a.add_argument("paths", nargs="+", metavar="PATH",
+                   help="LESSONS OUTDIR: the folder of lesson notebooks and the folder to write (created if missing; "
+                   "not inside LESSONS); with --nbgrader, LESSONS may be left out (default: lessons)")  # fmt: skip
+    a.add_argument("--nbgrader", action="store_true", help="write OUTDIR as an nbgrader course: source/<lesson>/, "
+                   "autograded test cells, nbgrader_config.py")  # fmt: skip
     a.add_argument("--force", action="store_true", help="replace files in OUTDIR that differ (students' edits are lost)")
     args = parser.parse_args(argv)
     from ._files import OutputError
@@ -29,10 +34,18 @@ def main(argv=None) -> int:
             index = write_gallery(args.outdir, args.only, dpi=args.dpi, force=args.force)
             print(f"wrote {index}")
         elif args.command == "assign":
-            from .exercises import assign
+            from .exercises import assign, assign_nbgrader
 
-            written = assign(args.lessons, args.outdir, force=args.force)
-            print(f"wrote {len(written)} student notebooks to {args.outdir}")
+            if len(args.paths) > 2 or (len(args.paths) == 1 and not args.nbgrader):
+                parser.error("assign takes LESSONS OUTDIR (with --nbgrader, LESSONS may be left out: lessons)")
+            lessons, outdir = args.paths if len(args.paths) == 2 else ("lessons", args.paths[0])
+            if args.nbgrader:
+                written = assign_nbgrader(lessons, outdir, force=args.force)
+                print(f"wrote {len(written)} lessons as nbgrader assignments in {outdir}/source; in {outdir}, run "
+                      "nbgrader generate_assignment LESSON to release one")  # fmt: skip
+            else:
+                written = assign(lessons, outdir, force=args.force)
+                print(f"wrote {len(written)} student notebooks to {outdir}")
     except (OutputError, LandscapeError) as e:
         print(f"python -m toylands {args.command}: {e}", file=sys.stderr)
         return 2

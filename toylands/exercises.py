@@ -36,7 +36,7 @@ import numpy as np
 from ._files import OutputError, write_files
 
 __all__ = ["check", "evaluate", "predict", "ExerciseError", "Wrong", "CHECKS", "exercise", "student_source", "assign",
-           "strict", "AssignError", "TIME_LIMIT", "audit"]  # fmt: skip
+           "strict", "AssignError", "TIME_LIMIT", "audit", "assign_nbgrader", "nbgrader_notebook"]  # fmt: skip
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECKS: dict = {}
@@ -125,8 +125,9 @@ def predict(key: str, prediction) -> None:
     print(f"✎ Exercise {key}: your prediction, {prediction!r}, is written down. Now run the experiment below.")
 
 
-def check(key: str, *answers) -> None:
-    """Check the answer(s) to exercise ``key`` and print the verdict; in strict mode raise when it is wrong."""
+def check(key: str, *answers, graded: bool = False) -> None:
+    """Check the answer(s) to exercise ``key`` and print the verdict; raise when it is wrong in strict mode, or when
+    ``graded`` (an autograder's test cell, which scores a cell that raises as wrong)."""
     ok, message = evaluate(key, *answers)
     title = CHECKS[key][0]
     if not any(a is Ellipsis for a in answers):
@@ -137,7 +138,7 @@ def check(key: str, *answers) -> None:
             print(f"  You predicted {PREDICTIONS[key]!r}." + (" Was it right?" if ok else " Compare it with what you measured."))
         else:
             print("  No prediction was written down for this one: next time, predict(...) first.")
-    if not ok and strict():
+    if not ok and (graded or strict()):
         raise ExerciseError(f"exercise {key}: {message}")
 
 
@@ -456,6 +457,105 @@ def assign(src, out, force: bool = False) -> list[Path]:
         raise AssignError(f"{src} holds no notebooks (.ipynb)")
     try:
         written = write_files(plan, force, "student files")
+    except OutputError as e:
+        raise AssignError(str(e)) from None
+    return [p for p in written if p.suffix == ".ipynb"]
+
+
+### nbgrader
+
+#: nbgrader's own stub for a cleared solution (its default), and how long one cell may run when it autogrades.
+NBGRADER_CONFIG = """\
+# nbgrader configuration of a toylands course (written by python -m toylands assign --nbgrader).
+c = get_config()
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# A lesson cell may train a small network for tens of seconds; a student's endless loop is stopped after this
+# many seconds, which costs that exercise, not the notebook (nbgrader runs on past a cell's error).
+c.Execute.timeout = 180
+c.Execute.interrupt_on_timeout = True
+"""
+
+
+def _nbgrader(cell: dict, grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+    if grade:
+        meta["points"] = points
+    cell.setdefault("metadata", {})["nbgrader"] = meta
+    return cell
+
+
+_CHECK_CALL = re.compile(r"""^check\((['"])([\w.]+)\1""", re.M)
+
+
+def nbgrader_notebook(nb: dict, name: str = "notebook", points: int = 1) -> dict:
+    """The nbgrader source version of a lesson (a dict, as read from JSON), outputs cleared.
+
+    Each exercise cell is split in two: its solution (an nbgrader solution cell, which nbgrader clears to a stub)
+    and its ``check(...)``, now an autograded, read-only test cell worth ``points`` that calls
+    ``check(..., graded=True)`` so that a wrong or missing answer raises and scores nothing. A prediction is a
+    solution cell that is not graded. Every other cell is read-only.
+    """
+    nb = json.loads(json.dumps(nb))
+    cells = []
+    for k, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict) or "cell_type" not in cell:
+            raise AssignError(f"{name}: cell {k} is not a notebook cell")
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        cell["source"] = source
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        if END not in source:
+            cells.append(_nbgrader(cell, f"cell-{k}", locked=True))
+            continue
+        head, tail = source.rsplit(END, 1)
+        line_end = tail.find("\n")
+        solution = head + END + (tail[:line_end] if line_end >= 0 else tail)
+        rest = tail[line_end + 1 :] if line_end >= 0 else ""
+        checked = _CHECK_CALL.search(rest)
+        if cell["cell_type"] != "code" or not checked:  # a prediction, or an answer in words
+            cells.append(_nbgrader(cell, f"answer-{k}", solution=True))
+            continue
+        key = checked.group(2)
+        ident = re.sub(r"\W", "_", key)
+        cell["source"] = solution.rstrip("\n")
+        cells.append(_nbgrader(cell, f"exercise-{ident}", solution=True))
+        call = rest.strip("\n")
+        graded = re.sub(r"\)\s*$", ", graded=True)", call) if call.rstrip().endswith(")") else call
+        if "graded=True" not in graded:
+            raise AssignError(f"{name}: cell {k}: the check of exercise {key} must end the cell: {call!r}")
+        test = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": graded}
+        cells.append(_nbgrader(test, f"check-{ident}", grade=True, locked=True, points=points))
+    nb["cells"] = cells
+    return nb
+
+
+def assign_nbgrader(src, course, force: bool = False) -> list[Path]:
+    """Write the lessons under ``src`` as an nbgrader course: ``course/source/<lesson>/<lesson>.ipynb`` (each lesson
+    an assignment, with the files beside the lessons copied into every one) and ``course/nbgrader_config.py``.
+    Then, in ``course``: ``nbgrader generate_assignment <lesson>``, and after the students hand in, ``nbgrader
+    autograde <lesson>`` and ``nbgrader export``. Returns the notebooks written."""
+    src, course = Path(src), Path(course)
+    if not src.is_dir():
+        raise AssignError(f"{src} is not a folder of lessons")
+    real_src, real_out = src.resolve(), course.resolve()
+    if real_out == real_src or real_src in real_out.parents:
+        raise AssignError(f"the course folder {course} must lie outside the lessons folder {real_src}")
+    lessons = sorted(p for p in src.glob("*.ipynb") if re.match(r"\d\d-", p.name))
+    if not lessons:
+        raise AssignError(f"{src} holds no numbered lessons (NN-name.ipynb)")
+    extras = [p for p in sorted(src.rglob("*")) if p.is_file() and p.suffix != ".ipynb"
+              and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(src).parts)]  # fmt: skip
+    plan: dict[Path, bytes | Path] = {course / "nbgrader_config.py": NBGRADER_CONFIG.encode()}
+    for path in lessons:
+        folder = course / "source" / path.stem
+        nb = nbgrader_notebook(_read_notebook(path), str(path))
+        plan[folder / path.name] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        for extra in extras:
+            plan[folder / extra.relative_to(src)] = extra
+    try:
+        written = write_files(plan, force, "course files")
     except OutputError as e:
         raise AssignError(str(e)) from None
     return [p for p in written if p.suffix == ".ipynb"]
