@@ -318,6 +318,16 @@ CLAIMS["14-landscapes-in-practice"] = [
     ("a tuned rate can diverge from other starts: RMSprop on the bowl, Momentum and L-BFGS on Rosenbrock",
      "np.isinf(table.scores[2, 0]).any() and np.isinf(table.scores[1, 1]).any() and np.isinf(table.scores[4, 1]).any()"),
     ("every tuned rate is inside its grid", "not table.at_edge.any()"),
+    ("the run from scratch ends 10.2 away from the plane, of the 10.4 it moved; the fine-tuned run lies in it",
+     "round(float(off), 1) == 10.2 and round(float(np.linalg.norm(scratch_run.final[0] - scratch_run.positions[0, 0])), 1) == 10.4 "
+     "and np.allclose(nets.project(through, tuned_run).positions[-1, 0], through.marks[2][1], atol=1e-9)"),
+    ("the initialization sits on a higher shelf than the pretrained start, which lies above the fine-tuned end",
+     "turned(scratch_run.positions[0, 0]) > turned(tuned_run.positions[0, 0]) > 10 * turned(tuned_run.final[0])"),
+    ("the skip-connection widget: at depth 2 the networks are alike; the plain first layer fades as it deepens, the "
+     "residual one's does not",
+     "skips.set(depth=2).first_layer(True) < 3 * skips.first_layer(False) "
+     "and skips.set(depth=40).first_layer(False) < skips.set(depth=20).first_layer(False) < skips.set(depth=2).first_layer(False) "
+     "and skips.set(depth=40).first_layer(True) > skips.set(depth=2).first_layer(True)"),
     ("Momentum's tuned rate diverges from Rosenbrock's usual start; from about half of it on it converges and is the "
      "best of the four",
      "list(tl.rosenbrock.starts[0]) == [-1.5, 2.5] and tl.run(tl.momentum(tuned['Momentum']), tl.rosenbrock, steps=300).stopped[0] "

@@ -148,3 +148,27 @@ def test_compare_optimizers_is_fair_and_never_at_the_edge():
     assert table.winners()["rosenbrock"] == "L-BFGS" and "optimizer" in str(table) and "<table>" in table._repr_html_()
     with pytest.raises(tl.RunError, match="unknown optimizers"):
         tl.compare_optimizers(["bowl"], ["Shampoo"])
+
+
+def test_the_skip_connections_widget_shows_what_gradient_norms_measure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from toylands import widgets
+
+    w = widgets.SkipConnections(depths=(2, 20), seeds=2)
+    data = nets.spirals(n=200)
+    for depth in (2, 20):
+        w.set(depth=depth)
+        for residual in (False, True):
+            want = [nets.gradient_norms(L, L.starts[0])[0] for s in range(2)
+                    for L in [nets.mlp_landscape(data, hidden=[8] * depth, activation="relu", init="he", seed=s,
+                                                 residual=residual)]]  # fmt: skip
+            np.testing.assert_allclose(w.first_layer(residual), np.exp(np.mean(np.log(want))), rtol=1e-12)
+        np.testing.assert_array_equal(w._lines[False].get_xdata(), np.arange(1, depth + 2))
+    assert "times larger with them" in w.readout and w.depth == 20
+    before = w.stage.rgb()
+    w.set(depth=2)
+    assert (w.stage.rgb() != before).any()
+    with pytest.raises(tl.LandscapeError, match="whole number"):
+        widgets.SkipConnections(depths=(2, 0))

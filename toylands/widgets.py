@@ -29,6 +29,7 @@ from .stage import Stage, ipympl_active
 from .zoo import catalogue, get, landscapes, param_ranges
 
 __all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPath", "GrokkingViewer", "SignalPropagation",
+           "SkipConnections",
            "TemperedPosterior",
            "ipympl_active",
            "LR_VALUES",
@@ -1132,5 +1133,79 @@ class TemperedPosterior(_Widget):
         known = self.cases[self.controls["minimum"].value][2]
         truth = f" (true λ = {number(known)})" if known is not None else ""
         self.readout = f"{self.controls['minimum'].value} at nβ = {number(r.n_betas[k])}: estimate {r.curve[k]:.3f}{truth}"
+        self._readout.value = self.readout
+        self.stage.update()
+
+
+class SkipConnections(_Widget):
+    """A slider over depth: the gradient each layer's weights get at initialization, in a plain deep network and in
+    the same network with skip connections (``residual=True``), and the first layer's gradient against depth.
+
+    Every depth the slider offers is computed when the widget is made (``seeds`` initializations each), so dragging
+    is instant.
+    """
+
+    def __init__(self, data=None, depths=(2, 5, 10, 15, 20, 30, 40), *, width: int = 8, activation: str = "relu",
+                 seeds: int = 3, live: bool | None = None):  # fmt: skip
+        from .nets import gradient_norms, mlp_landscape, spirals
+
+        data = spirals(n=200) if data is None else data
+        depths = sorted({optim.whole_number("depth", d, error=LandscapeError) for d in depths})
+        seeds = optim.whole_number("seeds", seeds, error=LandscapeError)
+        init = "he" if activation == "relu" else "glorot"
+        self.depths, self.norms = depths, {}
+        for d in depths:
+            for residual in (False, True):
+                self.norms[d, residual] = np.array([
+                    gradient_norms(L, L.starts[0]) for s in range(seeds)
+                    for L in [mlp_landscape(data, hidden=[width] * d, activation=activation, init=init, seed=s, residual=residual)]
+                ])  # fmt: skip
+        self.name = f"{activation}, width {width}, on {data.name}"
+        start = 20 if 20 in depths else depths[len(depths) // 2]
+        self.controls = {"depth": W.SelectionSlider(options=[(str(d), d) for d in depths], value=start, description="depth",
+                                                    continuous_update=True, layout=W.Layout(width="520px"))}  # fmt: skip
+        self.stage = Stage(figsize=(9.6, 3.8), live=live, layout="constrained")
+        self._build()
+        self._wire(self.controls["depth"])
+
+    COLORS = {False: plot.PALETTE[1], True: plot.PALETTE[3]}
+
+    def _build(self):
+        st = self.stage
+        ax, ax_d = st.fig.subplots(1, 2)
+        every = np.concatenate([g.ravel() for g in self.norms.values()])
+        lo, hi = every[every > 0].min() / 3, every.max() * 3
+        self._lines = {}
+        for residual, color in self.COLORS.items():
+            label = "with skips" if residual else "plain"
+            self._lines[residual] = st.animated(ax.plot([], [], "o-", color=color, lw=2, ms=4, label=label)[0])
+            first = [np.exp(np.log(self.norms[d, residual][:, 0]).mean()) for d in self.depths]
+            ax_d.plot(self.depths, first, "o-", color=color, lw=2, ms=4, label=label)
+        self._marker = st.animated(ax_d.axvline(self.depths[0], color="#D55E00", lw=2))
+        ax.set(yscale="log", ylim=(lo, hi), xlim=(0.5, max(self.depths) + 1.5), xlabel="layer",
+               ylabel="|gradient| of its weights", title=f"by layer at initialization ({self.name})")  # fmt: skip
+        ax_d.set(yscale="log", ylim=(lo, hi), xlabel="depth (hidden layers)", ylabel="first layer's |gradient|",
+                 title="the first layer, by depth")  # fmt: skip
+        plot.legend_below(ax, ncol=2)
+        plot.legend_below(ax_d, ncol=2)
+
+    @property
+    def depth(self) -> int:
+        return int(self.controls["depth"].value)
+
+    def first_layer(self, residual: bool) -> float:
+        """The first layer's gradient at the current depth: the geometric mean over the seeds."""
+        return float(np.exp(np.log(self.norms[self.depth, residual][:, 0]).mean()))
+
+    def _show(self):
+        d = self.depth
+        for residual, line in self._lines.items():
+            g = np.exp(np.log(self.norms[d, residual]).mean(0))
+            line.set_data(np.arange(1, len(g) + 1), g)
+        self._marker.set_xdata([d, d])
+        plain, skip = self.first_layer(False), self.first_layer(True)
+        self.readout = (f"depth {d}: the first layer's gradient is {plain:.2g} plain and {skip:.2g} with skips, "
+                        f"{skip / plain:{',.0f' if skip >= 10 * plain else '.1f'}} times larger with them" if skip > plain else
+                        f"depth {d}: the first layer's gradient is {plain:.2g} plain and {skip:.2g} with skips")  # fmt: skip
         self._readout.value = self.readout
         self.stage.update()
