@@ -1156,9 +1156,9 @@ class SkipConnections(_Widget):
         self.depths, self.norms = depths, {}
         for d in depths:
             for residual in (False, True):
-                nets = [mlp_landscape(data, hidden=[width] * d, activation=activation, init=init, seed=s, residual=residual)
+                models = [mlp_landscape(data, hidden=[width] * d, activation=activation, init=init, seed=s, residual=residual)
                         for s in range(seeds)]  # fmt: skip
-                self.norms[d, residual] = np.array([gradient_norms(L, L.starts[0]) for L in nets])
+                self.norms[d, residual] = np.array([gradient_norms(L, L.starts[0]) for L in models])
         self.name = f"{activation}, width {width}, on {data.name}"
         start = 20 if 20 in depths else depths[len(depths) // 2]
         self.controls = {"depth": W.SelectionSlider(options=[(str(d), d) for d in depths], value=start, description="depth",
