@@ -172,3 +172,21 @@ def test_the_skip_connections_widget_shows_what_gradient_norms_measure():
     assert (w.stage.rgb() != before).any()
     with pytest.raises(tl.LandscapeError, match="whole number"):
         widgets.SkipConnections(depths=(2, 0))
+
+
+def test_the_pruning_direction_against_the_hessian():
+    """Along the line to the pruned weights the quadratic model from the Hessian is the loss's Taylor expansion: for
+    a short step the two agree to third order; OBS moves along flatter directions than magnitude pruning."""
+    L = nets.mlp_landscape(nets.two_moons(n=100, noise=0.2), hidden=[16], seed=0)
+    theta = nets.train(L, tl.adam(0.02), steps=1500).final[0]
+    lines = {m: nets.pruning_direction(L, theta, nets.prune(L, theta, 0.25, m)) for m in nets.PRUNING_METHODS}
+    assert lines["obs"].curvature < lines["magnitude"].curvature and lines["obs"].rank < lines["magnitude"].rank
+    for m, line in lines.items():
+        d = nets.prune(L, theta, 0.25, m).theta - theta
+        small = nets.pruning_direction(L, theta, theta + 1e-3 * d, n=3)
+        rise, quad = small.loss[-1] - small.loss[0], small.quadratic[-1] - small.quadratic[0]
+        assert abs(rise - quad) < 1e-3 * abs(rise) + 1e-15, (m, rise, quad)
+        H = L.hessian(theta)
+        np.testing.assert_allclose(line.curvature, d @ H @ d / (d @ d), rtol=1e-8)
+    with pytest.raises(DataError, match="nothing was pruned"):
+        nets.pruning_direction(L, theta, theta)

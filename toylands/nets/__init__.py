@@ -33,7 +33,8 @@ from .criticality import (
 from .grokking import Grokking, fourier_spectrum, frequency_purity, grokking, modular_addition
 from .mlp import (MLP, NetLandscape, NetLoss, accuracy, end_to_end, from_sklearn, gradient_norms, init_params, minibatch,
                   mlp_landscape, predict, sgd)
-from .pruning import PRUNING_METHODS, Pruned, PruningCurve, prune, pruning_curve, weight_mask
+from .pruning import (PRUNING_METHODS, Pruned, PruningCurve, PruningDirection, prune, pruning_curve, pruning_direction,
+                      weight_mask)
 from .modes import bezier, curve_along, flat_vs_sharp, permute, random_permutation, swap_path, train, weight_matching
 from .transfer import Transfer, new_head, rotate, transfer
 from .views import (Roughness, barrier, filter_normalize, interpolate, pca_plane, plane, plane_through, project, random_plane,
@@ -50,4 +51,5 @@ __all__ = [
     "top_eigenvalues", "bezier", "curve_along", "flat_vs_sharp", "permute", "random_permutation", "swap_path", "train",
     "weight_matching", "barrier", "filter_normalize", "interpolate", "pca_plane", "plane", "plane_through", "random_plane",
     "gradient_norms", "project", "Roughness", "roughness", "Transfer", "new_head", "rotate", "transfer",
+    "PruningDirection", "pruning_direction",
 ]  # fmt: skip

@@ -30,7 +30,8 @@ from .. import optim
 from .data import DataError
 from .mlp import NetLandscape, accuracy
 
-__all__ = ["prune", "Pruned", "pruning_curve", "PruningCurve", "weight_mask", "PRUNING_METHODS"]
+__all__ = ["prune", "Pruned", "pruning_curve", "PruningCurve", "weight_mask", "PRUNING_METHODS", "pruning_direction",
+           "PruningDirection"]
 
 PRUNING_METHODS = ("magnitude", "obd", "obs")
 EXACT_HESSIAN = 1500  # parameters up to which the exact Hessian is formed (obd's diagonal, obs's inverse)
@@ -175,3 +176,54 @@ def pruning_curve(L: NetLandscape, theta, fractions=(0.0, 0.25, 0.5, 0.75, 0.9),
             ft_loss[i, j] = float(L(end))
             ft_acc[i, j] = float(accuracy(L, end, test=True)) if classify else np.nan
     return PruningCurve(fractions, methods, loss, acc, ft_loss, ft_acc, int(finetune_steps))
+
+
+class PruningDirection(NamedTuple):
+    """The loss along the straight line from trained weights (``t = 0``) to their pruned version (``t = 1``), its
+    second-order prediction from the Hessian at the trained weights, and the Hessian's curvature in that direction
+    against its eigenvalues."""
+
+    t: np.ndarray
+    loss: np.ndarray
+    quadratic: np.ndarray  # L(theta) + t g.d + t^2/2 d^T H d
+    curvature: float  # d^T H d / |d|^2: the Hessian's curvature along the pruning direction d
+    eigenvalues: np.ndarray  # the Hessian's eigenvalues at theta, ascending
+
+    @property
+    def rank(self) -> float:
+        """The share of the Hessian's eigenvalues below the curvature along the pruning direction: near 0, the
+        pruned weights lie along the flattest directions; near 1, along the sharpest."""
+        return float(np.mean(self.eigenvalues < self.curvature))
+
+
+def pruning_direction(L: NetLandscape, theta, pruned, n: int = 21) -> PruningDirection:
+    """How far the loss rises along the direction that pruning moved the weights, against the Hessian there.
+
+    ``pruned`` is a ``Pruned`` (from ``prune``) or the pruned parameter vector. Needs the dense Hessian: networks of
+    up to ``EXACT_HESSIAN`` parameters.
+
+        >>> import toylands as tl
+        >>> from toylands import nets
+        >>> L = nets.mlp_landscape(nets.two_moons(n=40), hidden=[4])
+        >>> theta = nets.train(L, tl.adam(0.05), steps=200).final[0]
+        >>> d = pruning_direction(L, theta, prune(L, theta, 0.5, "obs"))
+        >>> bool(0 <= d.rank <= 1 and d.t[0] == 0 and d.t[-1] == 1)
+        True
+    """
+    n = optim.whole_number("n", n, 3, error=DataError)
+    theta = np.asarray(theta, float)
+    end = np.asarray(pruned.theta if isinstance(pruned, Pruned) else pruned, float)
+    if theta.shape != (L.dim,) or end.shape != (L.dim,):
+        raise DataError(f"theta and the pruned weights must be parameter vectors of length {L.dim}")
+    if L.dim > EXACT_HESSIAN:
+        raise DataError(f"the dense Hessian of {L.dim} parameters is too large here (at most {EXACT_HESSIAN})")
+    d = end - theta
+    if not np.linalg.norm(d) > 0:
+        raise DataError("nothing was pruned: the pruned weights equal theta")
+    H = np.asarray(L.hessian(theta), float)
+    H = (H + H.T) / 2
+    g = np.asarray(L.grad(theta), float)
+    t = np.linspace(0.0, 1.0, n)
+    loss = np.asarray(L(theta + t[:, None] * d), float)
+    quadratic = float(L(theta)) + t * (g @ d) + 0.5 * t**2 * (d @ H @ d)
+    return PruningDirection(t, loss, quadratic, float(d @ H @ d / (d @ d)), np.linalg.eigvalsh(H))
