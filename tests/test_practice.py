@@ -190,3 +190,26 @@ def test_the_pruning_direction_against_the_hessian():
         np.testing.assert_allclose(line.curvature, d @ H @ d / (d @ d), rtol=1e-8)
     with pytest.raises(DataError, match="nothing was pruned"):
         nets.pruning_direction(L, theta, theta)
+
+
+def test_the_pruning_widget_shows_what_prune_computes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from toylands import plot, widgets
+
+    L = nets.mlp_landscape(nets.two_moons(n=60, noise=0.2), hidden=[6], seed=0)
+    theta = nets.train(L, tl.adam(0.05), steps=400).final[0]
+    w = widgets.Pruning(L, theta, fractions=(0.0, 0.5, 0.9), n=20)
+    grid, _ = plot._input_grid(L, 20)
+    for f in (0.0, 0.5, 0.9):
+        w.set(fraction=f)
+        for m in nets.PRUNING_METHODS:
+            p = nets.prune(L, theta, f, m)
+            np.testing.assert_allclose(w._images[m].get_array(), plot.class_probability(L, p.theta, grid).reshape(20, 20))
+            assert f"{float(nets.accuracy(L, p.theta, test=True)):.2f}" in w._titles[m].get_text()
+    before = w.stage.rgb()
+    w.set(fraction=0.0)
+    assert (w.stage.rgb() != before).any() and "0% of the weights removed" in w.readout
+    with pytest.raises(tl.LandscapeError, match="from 0 to 1"):
+        widgets.Pruning(L, theta, fractions=(0.5, 1.5))

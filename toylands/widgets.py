@@ -29,7 +29,7 @@ from .stage import Stage, ipympl_active
 from .zoo import catalogue, get, landscapes, param_ranges
 
 __all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPath", "GrokkingViewer", "SignalPropagation",
-           "SkipConnections",
+           "SkipConnections", "Pruning",
            "TemperedPosterior",
            "ipympl_active",
            "LR_VALUES",
@@ -1206,5 +1206,63 @@ class SkipConnections(_Widget):
         self.readout = (f"depth {d}: the first layer's gradient is {plain:.2g} plain and {skip:.2g} with skips, "
                         f"{skip / plain:{',.0f' if skip >= 10 * plain else '.1f'}} times larger with them" if skip > plain else
                         f"depth {d}: the first layer's gradient is {plain:.2g} plain and {skip:.2g} with skips")  # fmt: skip
+        self._readout.value = self.readout
+        self.stage.update()
+
+
+class Pruning(_Widget):
+    """A slider over the fraction of weights pruned: what a small classifier computes after magnitude pruning,
+    Optimal Brain Damage and Optimal Brain Surgeon (no fine-tuning), side by side, with each one's loss and
+    test accuracy. Every fraction the slider offers is pruned when the widget is made, so dragging is instant."""
+
+    def __init__(self, L, theta, fractions=None, *, n: int = 80, live: bool | None = None):
+        from .nets import PRUNING_METHODS, accuracy, prune
+
+        fractions = [float(round(f, 2)) for f in ((0.0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9) if fractions is None else fractions)]
+        if not fractions or not all(0 <= f <= 1 for f in fractions):
+            raise LandscapeError(f"fractions must be numbers from 0 to 1 (the share of weights removed); got {fractions}")
+        theta = np.asarray(theta, float)
+        grid, self.extent = plot._input_grid(L, n)
+        self.L, self.methods, self.fractions, self.n = L, PRUNING_METHODS, sorted(set(fractions)), n
+        self.pruned = {(m, f): prune(L, theta, f, m) for m in self.methods for f in self.fractions}
+        self.pictures = {k: plot.class_probability(L, p.theta, grid).reshape(n, n) for k, p in self.pruned.items()}
+        self.scores = {k: (p.loss_after, float(accuracy(L, p.theta, test=True))) for k, p in self.pruned.items()}
+        start = 0.5 if 0.5 in self.fractions else self.fractions[len(self.fractions) // 2]
+        self.controls = {"fraction": W.SelectionSlider(options=[(f"{f:.0%}", f) for f in self.fractions], value=start,
+                                                       description="pruned", continuous_update=True,
+                                                       layout=W.Layout(width="520px"))}  # fmt: skip
+        self.stage = Stage(figsize=(10.5, 3.7), live=live, layout="constrained")
+        self._build()
+        self._wire(self.controls["fraction"])
+
+    NAMES = {"magnitude": "magnitude", "obd": "Optimal Brain Damage", "obs": "Optimal Brain Surgeon"}
+
+    def _build(self):
+        st = self.stage
+        axes = st.fig.subplots(1, len(self.methods), sharey=True)
+        k = max(1, self.L.data.n_classes - 1)
+        self._images, self._titles = {}, {}
+        for ax, m in zip(axes, self.methods, strict=True):
+            self._images[m] = st.animated(ax.imshow(np.zeros((self.n, self.n)), extent=self.extent, origin="lower",
+                                                    cmap=plot.CLASS_CMAP, vmin=0, vmax=k, aspect="auto", alpha=0.75,
+                                                    interpolation="bilinear", zorder=1))  # fmt: skip
+            st.animated(plot.data_points(self.L, ax, test=True))  # over the picture, which is redrawn
+            self._titles[m] = st.animated(ax.set_title(self.NAMES[m]))
+            ax.set(xlabel="input 1")
+        axes[0].set_ylabel("input 2")
+
+    @property
+    def fraction(self) -> float:
+        return float(self.controls["fraction"].value)
+
+    def _show(self):
+        f = self.fraction
+        parts = []
+        for m in self.methods:
+            self._images[m].set_data(self.pictures[m, f])
+            loss, acc = self.scores[m, f]
+            self._titles[m].set_text(f"{self.NAMES[m]}\nloss {loss:.3g}, test accuracy {acc:.2f}")
+            parts.append(f"{self.NAMES[m]} {acc:.2f}")
+        self.readout = f"{f:.0%} of the weights removed; test accuracy: " + ", ".join(parts)
         self._readout.value = self.readout
         self.stage.update()
