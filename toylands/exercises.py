@@ -525,7 +525,8 @@ def nbgrader_notebook(nb: dict, name: str = "notebook", points: int = 1) -> dict
         graded = re.sub(r"\)\s*$", ", graded=True)", call) if call.rstrip().endswith(")") else call
         if "graded=True" not in graded:
             raise AssignError(f"{name}: cell {k}: the check of exercise {key} must end the cell: {call!r}")
-        test = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": graded}
+        test = {"cell_type": "code", "execution_count": None, "id": f"check-{ident}", "metadata": {}, "outputs": [],
+                "source": graded}  # fmt: skip
         cells.append(_nbgrader(test, f"check-{ident}", grade=True, locked=True, points=points))
     nb["cells"] = cells
     return nb
