@@ -15,7 +15,7 @@ import numpy as np
 from ._budget import check_memory
 from ._budget import progress as progress_bar
 from .landscape import CriticalPoint, Landscape, LandscapeError, signature
-from .optim import gd
+from .optim import gd, whole_number
 from .run import RunError, _seed, _steps, run, run_final
 from .zoo import get
 
@@ -506,9 +506,7 @@ def compare_optimizers(landscapes, optimizers=("GD", "Momentum", "RMSprop", "Ada
     if unknown:
         raise RunError(f"unknown optimizers {unknown}; choose from {', '.join(OPTIMIZERS)}")
     steps, seed = _steps(steps), _seed(seed)
-    for what, n, low in (("seeds", seeds, 1), ("points", points, 3)):
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < low:
-            raise RunError(f"{what} must be a whole number >= {low}; got {n!r}")
+    seeds, points = whole_number("seeds", seeds, error=RunError), whole_number("points", points, 3, error=RunError)
     shape = (len(optimizers), len(Ls))
     lr, runs, edge = np.zeros(shape), np.zeros(shape, int), np.zeros(shape, bool)
     scores = np.zeros(shape + (seeds,))
@@ -526,8 +524,7 @@ def compare_optimizers(landscapes, optimizers=("GD", "Momentum", "RMSprop", "Ada
             continue
         lr[i, j], runs[i, j], edge[i, j] = t.lr, t.runs, t.at_edge
         scores[i, j] = _run_scores(run(make(t.lr), L, starts[seeds:], steps, seed=seed))
-    names = tuple(getattr(L, "name", str(L)) for L in Ls)
-    return OptimizerTable(tuple(optimizers), names, lr, runs, edge, scores)
+    return OptimizerTable(tuple(optimizers), tuple(L.name for L in Ls), lr, runs, edge, scores)
 
 
 def _run_scores(traj, last: float = 0.2) -> np.ndarray:

@@ -420,19 +420,36 @@ def student_notebook(nb: dict, name: str = "notebook") -> dict:
     return nb
 
 
-def _plan(src: Path, out: Path) -> dict[Path, bytes | Path]:
-    """Every file of the student folder: notebooks as their new bytes, other files as the path to copy."""
-    plan: dict[Path, bytes | Path] = {}
+def _files(src: Path):
+    """The files of a lessons folder, as ``(path, path relative to src)``: hidden ones and caches left out."""
     for path in sorted(src.rglob("*")):
         rel = path.relative_to(src)
-        if any(part.startswith(".") for part in rel.parts) or "__pycache__" in rel.parts or path.is_dir():
-            continue
-        if path.suffix == ".ipynb":
-            nb = student_notebook(_read_notebook(path), str(path))
-            plan[out / rel] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-        else:
-            plan[out / rel] = path
-    return plan
+        if path.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+            yield path, rel
+
+
+def _notebook_bytes(nb: dict) -> bytes:
+    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _plan(src: Path, out: Path) -> dict[Path, bytes | Path]:
+    """Every file of the student folder: notebooks as their new bytes, other files as the path to copy."""
+    return {out / rel: _notebook_bytes(student_notebook(_read_notebook(path), str(path))) if path.suffix == ".ipynb"
+            else path for path, rel in _files(src)}  # fmt: skip
+
+
+def _folders(src, out, what: str) -> tuple[Path, Path]:
+    """``src`` and ``out`` as Paths, or an AssignError when ``src`` is not a folder or ``out`` would overwrite it."""
+    src, out = Path(src), Path(out)
+    if not src.is_dir():
+        raise AssignError(f"{src} is not a folder of lessons")
+    real_src, real_out = src.resolve(), out.resolve()
+    if real_out == real_src or real_src in real_out.parents:
+        raise AssignError(
+            f"the {what} {out} is {'the lessons folder itself' if real_out == real_src else 'inside the lessons folder'} "
+            f"({real_src}): writing there would overwrite the teacher's solutions. Choose a folder outside it."
+        )
+    return src, out
 
 
 def assign(src, out, force: bool = False) -> list[Path]:
@@ -443,15 +460,7 @@ def assign(src, out, force: bool = False) -> list[Path]:
     unless ``force``, files in ``out`` whose contents differ from what would be written (a student's edits).
     Every notebook is read and converted before anything is written: a broken one stops it all.
     """
-    src, out = Path(src), Path(out)
-    if not src.is_dir():
-        raise AssignError(f"{src} is not a folder of lessons")
-    real_src, real_out = src.resolve(), out.resolve()
-    if real_out == real_src or real_src in real_out.parents:
-        raise AssignError(
-            f"the student folder {out} is {'the lessons folder itself' if real_out == real_src else 'inside the lessons folder'} "
-            f"({real_src}): writing there would overwrite the teacher's solutions. Choose a folder outside it."
-        )
+    src, out = _folders(src, out, "student folder")
     plan = _plan(src, out)
     if not any(p.suffix == ".ipynb" for p in plan):
         raise AssignError(f"{src} holds no notebooks (.ipynb)")
@@ -537,24 +546,16 @@ def assign_nbgrader(src, course, force: bool = False) -> list[Path]:
     an assignment, with the files beside the lessons copied into every one) and ``course/nbgrader_config.py``.
     Then, in ``course``: ``nbgrader generate_assignment <lesson>``, and after the students hand in, ``nbgrader
     autograde <lesson>`` and ``nbgrader export``. Returns the notebooks written."""
-    src, course = Path(src), Path(course)
-    if not src.is_dir():
-        raise AssignError(f"{src} is not a folder of lessons")
-    real_src, real_out = src.resolve(), course.resolve()
-    if real_out == real_src or real_src in real_out.parents:
-        raise AssignError(f"the course folder {course} must lie outside the lessons folder {real_src}")
+    src, course = _folders(src, course, "course folder")
     lessons = sorted(p for p in src.glob("*.ipynb") if re.match(r"\d\d-", p.name))
     if not lessons:
         raise AssignError(f"{src} holds no numbered lessons (NN-name.ipynb)")
-    extras = [p for p in sorted(src.rglob("*")) if p.is_file() and p.suffix != ".ipynb"
-              and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(src).parts)]  # fmt: skip
+    extras = [(path, rel) for path, rel in _files(src) if path.suffix != ".ipynb"]
     plan: dict[Path, bytes | Path] = {course / "nbgrader_config.py": NBGRADER_CONFIG.encode()}
     for path in lessons:
         folder = course / "source" / path.stem
-        nb = nbgrader_notebook(_read_notebook(path), str(path))
-        plan[folder / path.name] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-        for extra in extras:
-            plan[folder / extra.relative_to(src)] = extra
+        plan[folder / path.name] = _notebook_bytes(nbgrader_notebook(_read_notebook(path), str(path)))
+        plan.update({folder / rel: extra for extra, rel in extras})
     try:
         written = write_files(plan, force, "course files")
     except OutputError as e:

@@ -435,6 +435,11 @@ class AdamState(NamedTuple):
     vmax: np.ndarray | None
 
 
+def _no_moments(p) -> AdamState:
+    """The state of Adam's relatives without AMSGrad before the first step: no steps counted, both moments zero."""
+    return AdamState(0, np.zeros_like(p), np.zeros_like(p), None)
+
+
 def scale_by_adam(b1=0.9, b2=0.999, eps: float = 1e-8, amsgrad: bool = False) -> Optimizer:
     """Adam's scaling (torch.optim.Adam), bias-corrected.
 
@@ -514,8 +519,7 @@ def scale_by_radam(b1=0.9, b2=0.999, eps: float = 1e-8) -> Optimizer:
         adaptive = ratio(m_hat * r * np.sqrt(1 - b2**t), np.sqrt(v) + eps)
         return np.where(rectified, adaptive, m_hat), AdamState(t, m, v, None)
 
-    return Optimizer(lambda p: AdamState(0, np.zeros_like(p), np.zeros_like(p), None), update, "radam",
-                     MappingProxyType({"b1": b1, "b2": b2}))  # fmt: skip
+    return Optimizer(_no_moments, update, "radam", MappingProxyType({"b1": b1, "b2": b2}))
 
 
 def scale_by_adamax(b1=0.9, b2=0.999, eps: float = 1e-8) -> Optimizer:
@@ -533,8 +537,7 @@ def scale_by_adamax(b1=0.9, b2=0.999, eps: float = 1e-8) -> Optimizer:
         u_inf = np.maximum(b2 * state.v, np.abs(g) + eps)
         return ratio(m, (1 - b1**t) * u_inf), AdamState(t, m, u_inf, None)
 
-    return Optimizer(lambda p: AdamState(0, np.zeros_like(p), np.zeros_like(p), None), update, "adamax",
-                     MappingProxyType({"b1": b1, "b2": b2}))  # fmt: skip
+    return Optimizer(_no_moments, update, "adamax", MappingProxyType({"b1": b1, "b2": b2}))
 
 
 class AdadeltaState(NamedTuple):
