@@ -269,6 +269,9 @@ def test_a_notebook_using_every_widget_executes_cleanly():
     assert not [o for o in outputs if o.get("name") == "stderr"], [o.text for o in outputs if o.get("name") == "stderr"]
     views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(views) == 6  # explorer, race, lr lab, viewer, picker, player
+    ours = [o.data for o in views if "toylands-widget" in o.data.get("text/html", "")]
+    assert len(ours) == 5, "each widget also carries its picture, for wherever it cannot run live"
+    assert all(_png(d["image/png"]).shape[1] >= 400 and d["image/png"] in d["text/html"] for d in ours)
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert printed.strip() == "0.0003 False"  # one of the slider's round values
     html = [o for o in outputs if "text/html" in o.get("data", {})]
@@ -314,3 +317,52 @@ def test_live_frames_are_matplotlibs_own_at_a_faster_zlib_level():
         shown = pixels(b) if shown is None else np.where(pixels(b)[..., 3:] > 0, pixels(b), shown)  # the overlay
         np.testing.assert_array_equal(shown, np.asarray(fast.buffer_rgba()))
     assert fast.get_diff_image() is None  # nothing new drawn, nothing sent
+
+
+def _png(b64: str) -> np.ndarray:
+    import base64
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"))
+
+
+def test_a_widget_carries_its_picture_for_wherever_it_cannot_run_live():
+    ex = w.Explorer("rosenbrock", "GD", lr=1e-3, steps=300)
+    data = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data  # JupyterLab shows the live widget
+    shown = ex.stage.rgb().astype(float)
+    assert np.abs(_png(data["image/png"]) - shown).mean() < 0.5  # what it shows (up to antialiasing)
+    assert '<figure class="toylands-widget">' in data["text/html"] and data["image/png"] in data["text/html"]
+    assert ex.readout in data["text/html"] and "JupyterLab or on Binder" in data["text/plain"]
+    p = w.Picker({"small": 0.1, "large": 1.0}, lambda v, fig: fig.add_subplot().plot([0, v]), "scale").set(choice=1.0)
+    assert _png(p._repr_mimebundle_()["image/png"]).shape == _png(__import__("base64").b64encode(p.picture(1.0))).shape
+
+
+def test_a_live_canvas_prints_with_its_moving_artists():
+    """Live, the widget's pixels exist only once a browser asks for them; its picture is printed instead, and the
+    print must carry the moving artists (which a plain draw leaves out) like the picture drawn off screen."""
+    import base64
+
+    import matplotlib.pyplot as plt
+
+    from toylands.stage import Stage
+
+    def stage(live, moving=True):
+        st = Stage(figsize=(3, 2), dpi=50, live=live)
+        ax = st.fig.add_subplot()
+        ax.plot([0, 1], [0, 1])
+        if moving:
+            st.animated(ax.plot([0, 1], [1, 0], lw=4, color="red")[0])
+        st.draw()
+        return st
+
+    def red(rgb):
+        return int(np.sum((rgb[..., 0] > 200) & (rgb[..., 1] < 80)))
+
+    live, still = stage(True), stage(False)
+    printed = _png(base64.b64encode(live.picture()))
+    np.testing.assert_array_equal(printed, _png(base64.b64encode(still.picture())))
+    assert red(stage(False, moving=False).rgb()) == 0 and red(printed) == pytest.approx(red(still.rgb()), rel=0.1)
+    plt.close(live.fig)

@@ -8,6 +8,7 @@ Animations render frames with it off screen; widgets show it on screen, as the l
     line.set_data(x, y); stage.update()        # blit: the kept background, then the moving artists
     stage.invalidate()                         # the still parts changed: the next update redraws them
     stage.rgb(), stage.png(), stage.view       # what is shown, as pixels, as PNG, as a widget
+    stage.picture()                            # what is shown, as a PNG to keep (live canvas too)
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> stage = Stage(figsize=(2, 2), live=False)
@@ -158,6 +159,13 @@ class Stage:
 
         buf = io.BytesIO()
         Image.fromarray(self.rgb()).save(buf, format="png", compress_level=compress_level)
+        return buf.getvalue()
+
+    def picture(self) -> bytes:
+        """What is shown now as a PNG to keep (a notebook's saved output, a web page): the live canvas is printed
+        through matplotlib, as ipympl prints its own figures, since its pixels are drawn only once a front end asks."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi="figure")  # the draw event puts the moving artists on it
         return buf.getvalue()
 
     @property

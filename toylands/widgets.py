@@ -166,10 +166,27 @@ class _Widget:
             control.observe(lambda ch: self._redraw(), names="value")
         self.box = W.VBox([header, self.stage.view, self._readout])
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def snapshot(self) -> bytes:
+        """What the widget shows now, as a PNG."""
+        return self.stage.picture()
 
-        display(self.box)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget for JupyterLab, and for anything that cannot run it (a saved notebook opened elsewhere, the
+        course website) its picture now, what its readout says and a line saying where it runs live."""
+        import base64
+
+        data = self.box._repr_mimebundle_(include=include, exclude=exclude)
+        png = self.snapshot()
+        live = ("A live widget: in JupyterLab or on Binder its controls redraw this picture at once. "
+                "Here, the picture it opened with.")
+        b64 = base64.b64encode(png).decode()
+        data["image/png"] = b64
+        data["text/html"] = (f'<figure class="toylands-widget"><img src="data:image/png;base64,{b64}" '
+                             f'alt="{type(self).__name__}: its first picture" style="max-width: 100%">'
+                             f'<figcaption>{getattr(self, "readout", "") or ""}<p class="toylands-live">{live}</p>'
+                             "</figcaption></figure>")  # fmt: skip
+        data["text/plain"] = f"{type(self).__name__}. {live}"
+        return data
 
 
 def _is_lr(name: str) -> bool:
@@ -795,6 +812,9 @@ class Picker(_Widget):
     @property
     def readout(self) -> str:
         return self._text.value
+
+    def snapshot(self) -> bytes:
+        return self._image.value
 
 
 class NetworkPath(_Widget):
