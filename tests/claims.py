@@ -13,6 +13,8 @@ CLAIMS["00-welcome"] = [
      "and steepest @ tl.himmelblau.grad([1.0, 1.0]) < slopes.min()"),
     ("gradient descent from Himmelblau's five default starts converges, in four different minima",
      "all(o.kind == 'converged' for o in traj.outcomes) and len(set(traj.ended_in.tolist())) == 4"),
+    ("the film: within its 60 steps every walker settles in its minimum, four minima for five walkers",
+     "all(o.kind == 'converged' for o in first.outcomes) and len(set(first.ended_in.tolist())) == 4"),
     ("on the saddle the loss has no bottom: the run escapes",
      "tl.run(tl.gd(0.05), tl.saddle, [-1.8, 0.1], steps=200).outcomes[0].kind == 'escaped'"),
     ("on the round bowl a learning rate of 2.5 is too large: the run diverges",
