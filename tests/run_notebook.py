@@ -13,33 +13,20 @@ Run as its own process so that the peak memory read from getrusage(RUSAGE_CHILDR
 import json
 import resource
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+
+from toylands.site import _kernel_manager_class
 
 MARK = "CLAIMS-JSON:"
 
 
-class IPCKernelManager(KernelManager):
-    """A kernel reached through local sockets (IPC) rather than TCP: private to this machine, and without the
-    kernel's warning about unencrypted TCP on every start, which a newcomer would read as a failure."""
-
-    def __init__(self, **kw):
-        folder = Path(tempfile.gettempdir()) / "toylands-kernels"
-        folder.mkdir(exist_ok=True)
-        kw.setdefault("transport", "ipc")
-        kw.setdefault("ip", str(folder / uuid.uuid4().hex[:12]))
-        super().__init__(**kw)
-
-
 def client(nb, **kw) -> NotebookClient:
     """An nbclient for ``nb`` on a fresh python3 kernel over IPC."""
-    return NotebookClient(nb, kernel_name="python3", kernel_manager_class=IPCKernelManager, **kw)
+    return NotebookClient(nb, kernel_name="python3", kernel_manager_class=_kernel_manager_class(), **kw)
 
 
 def claims_cell(spec: dict) -> str:

@@ -1,5 +1,5 @@
 """Command line: ``python -m toylands gallery OUTDIR``, ``python -m toylands assign LESSONS OUTDIR`` and
-``python -m toylands assign --nbgrader [LESSONS] COURSE_DIR``."""
+``python -m toylands assign --nbgrader [LESSONS] COURSE_DIR`` and ``python -m toylands site OUTDIR``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def main(argv=None) -> int:
     a.add_argument("--nbgrader", action="store_true", help="write OUTDIR as an nbgrader course: source/<lesson>/, "
                    "autograded test cells, nbgrader_config.py")  # fmt: skip
     a.add_argument("--force", action="store_true", help="replace files in OUTDIR that differ (students' edits are lost)")
+    s = sub.add_parser("site", help="build the course as a website (Sphinx with MyST-NB; pip install -e \".[site]\")")
+    s.add_argument("outdir", help="folder to write the site into (created if missing; a site built before is replaced)")
+    s.add_argument("--lessons", default="lessons", help="the folder of lesson notebooks (default: lessons)")
+    s.add_argument("--executed", help="a folder of the lessons already executed: those found there are not run again")
+    s.add_argument("--repo", help="the GitHub repository (owner/name) the Binder links open (default: the package's)")
+    s.add_argument("--force", action="store_true", help="build into a folder that holds other files")
     args = parser.parse_args(argv)
     from ._files import OutputError
     from .landscape import LandscapeError
@@ -46,6 +52,11 @@ def main(argv=None) -> int:
             else:
                 written = assign(lessons, outdir, force=args.force)
                 print(f"wrote {len(written)} student notebooks to {outdir}")
+        elif args.command == "site":
+            from .site import build_site
+
+            index = build_site(args.outdir, args.lessons, executed=args.executed, repo=args.repo, force=args.force)
+            print(f"wrote the site: open {index}")
     except (OutputError, LandscapeError) as e:
         print(f"python -m toylands {args.command}: {e}", file=sys.stderr)
         return 2
