@@ -162,7 +162,7 @@ def test_every_page_of_the_course_site_reads_in_chromium(course_site, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     pages = sorted(p.name for p in course_site.glob("*.html"))
-    lessons = {f"{p.stem}.html" for p in LESSONS.glob("[0-9][0-9]-*.ipynb")}
+    lessons = {f"{p.stem}.html": _widgets_shown(p) for p in LESSONS.glob("[0-9][0-9]-*.ipynb")}
     shots = Path(os.environ.get("TOYLANDS_SCREENSHOTS", tmp_path))
     problems, seen = [], {}
     try:
@@ -189,8 +189,8 @@ def test_every_page_of_the_course_site_reads_in_chromium(course_site, tmp_path):
                 if s["math"] != s["typeset"] or s["math_errors"]:
                     problems.append(f"{name}: {s['math']} math elements, {s['typeset']} typeset, {s['math_errors']} errors")
                 if name in lessons:
-                    if s["widgets"] < 1:
-                        problems.append(f"{name}: no widget picture")
+                    if s["widgets"] != lessons[name]:
+                        problems.append(f"{name}: {s['widgets']} widget pictures for {lessons[name]} widgets")
                     binder = [h for h in s["links"] if h.startswith("https://mybinder.org/v2/gh/")]
                     if not any(h.endswith(f"lessons/{name[:-5]}.ipynb") for h in binder):
                         problems.append(f"{name}: no Binder link to its lesson")
@@ -201,7 +201,14 @@ def test_every_page_of_the_course_site_reads_in_chromium(course_site, tmp_path):
         server.shutdown()
     print(json.dumps({n: {k: v for k, v in s.items() if k != "links"} for n, s in seen.items()}))
     assert not problems, "\n".join(problems)
-    assert lessons <= set(seen) and sum(s["math"] for s in seen.values()) > 50 and sum(s["images"] for s in seen.values()) > 50
+    assert set(lessons) <= set(seen) and sum(s["videos"] for s in seen.values()) >= 1
+    assert sum(s["math"] for s in seen.values()) > 50 and sum(s["images"] for s in seen.values()) > 50
+
+
+def _widgets_shown(path: Path) -> int:
+    """How many widgets a lesson shows: its cells that make one (exercises aside, which the site shows undone)."""
+    cells = nbformat.read(path, as_version=4).cells
+    return sum(c.cell_type == "code" and "widgets." in c.source and BEGIN not in c.source for c in cells)
 
 
 READ_PAGE = """async () => {

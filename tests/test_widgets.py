@@ -344,6 +344,7 @@ def test_a_live_canvas_prints_with_its_moving_artists():
     """Live, the widget's pixels exist only once a browser asks for them; its picture is printed instead, and the
     print must carry the moving artists (which a plain draw leaves out) like the picture drawn off screen."""
     import base64
+    import io
 
     import matplotlib.pyplot as plt
 
@@ -363,6 +364,8 @@ def test_a_live_canvas_prints_with_its_moving_artists():
 
     live, still = stage(True), stage(False)
     printed = _png(base64.b64encode(live.picture()))
-    np.testing.assert_array_equal(printed, _png(base64.b64encode(still.picture())))
+    buf = io.BytesIO()
+    still.fig.savefig(buf, format="png", dpi="figure")
+    np.testing.assert_array_equal(printed, _png(base64.b64encode(buf.getvalue())))
     assert red(stage(False, moving=False).rgb()) == 0 and red(printed) == pytest.approx(red(still.rgb()), rel=0.1)
     plt.close(live.fig)
