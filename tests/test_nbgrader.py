@@ -116,7 +116,7 @@ def test_submissions_autograde_to_the_marks_they_deserve(course):
     looping = list(right)
     looping[first] = answered(first, "while True:\n    pass")
     _submit(course, "cy", looping)
-    nbgrader_cli(course, "autograde", FAST, "--force", "--Execute.timeout=40")
+    nbgrader_cli(course, "autograde", FAST, "--force", "--Execute.timeout=15")
     nbgrader_cli(course, "export")
     with open(course / "grades.csv") as f:
         scores = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)
