@@ -168,7 +168,10 @@ class Stage:
         if not self.live:
             return self.png(compress_level=6)
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi="figure")  # the draw event puts the moving artists on it
+        # On a canvas of its own (matplotlib swaps one in for the print): a draw on the ipympl canvas before its front
+        # end connects would leave that a broken image. The draw event puts the moving artists on the print.
+        self.fig.savefig(buf, format="png", dpi="figure", backend="agg")
+        self._background = None  # kept from the print's canvas: the next update draws anew
         return buf.getvalue()
 
     @property
