@@ -163,8 +163,7 @@ def test_explorer_slider_moves_the_plot_in_jupyterlab():
             assert after_drag != after_keys, "the plot did not change after the mouse dragged the slider"
         finally:
             browser.close()
-    widget_errors = [e for e in errors if any(w in e.lower() for w in ("widget", "model", "comm", "matplotlib"))]
-    assert not widget_errors, widget_errors
+    assert not errors, errors  # any console error (a widget's state refused, a canvas's image broken) is a bug
 
 
 def test_a_lesson_runs_in_jupyterlab_and_its_slider_moves():
@@ -203,4 +202,5 @@ def test_a_lesson_runs_in_jupyterlab_and_its_slider_moves():
             assert after != before
         finally:
             browser.close()
-    assert not [e for e in errors if any(w in e.lower() for w in ("widget", "model", "comm", "matplotlib"))], errors
+    assert not errors, errors
+
