@@ -120,7 +120,9 @@ def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
     assert "0.123456" not in page and "YOUR CODE HERE" in page  # the exercise as a student meets it
     assert WIDGET not in page and "HBox(children" not in page and "Canvas(" not in page
     assert page.count('class="math notranslate nohighlight"') == 2 and "$$" not in page
-    assert "cdn." not in page and "mathjax/tex-chtml.js" in page and (tmp_path / "site/_static/mathjax/tex-chtml.js").exists()
+    mathjax = tmp_path / "site" / "_static" / "mathjax"
+    assert "cdn." not in page and "mathjax/tex-chtml.js" in page and (mathjax / "tex-chtml.js").exists()
+    assert sum(f.stat().st_size for f in mathjax.rglob("*") if f.is_file()) < 12e6  # only what typesets TeX as HTML
     downloads = list((tmp_path / "site" / "_downloads").rglob("01-tiny.ipynb"))
     assert len(downloads) == 1 and "0.123456" not in downloads[0].read_text()  # the student notebook
     assert 'href="01-tiny.html"' in index.read_text()

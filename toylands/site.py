@@ -11,7 +11,9 @@ already executed, from ``executed=``) and made readable without a kernel:
 - a line under the title links the lesson on Binder and the student notebook to download;
 - the index gets the table of contents.
 
-Math is typeset by a copy of MathJax inside the site (sphinx-mathjax-offline): it reads without a network.
+Math is typeset by a copy of MathJax inside the site (the files of sphinx-mathjax-offline, only those that typeset
+TeX as HTML: 10 of its 24 MB): the site reads without a network. This module is also the Sphinx extension that
+copies them.
 Animations are the inlined videos the lessons made. Nothing here is needed by the package itself.
 """
 
@@ -169,7 +171,8 @@ def _conf(title: str) -> str:
 project = {title!r}
 author = "the toylands developers"
 copyright = "the toylands developers. Lesson text and figures: CC BY 4.0; code: MIT"
-extensions = ["myst_nb", "sphinx-mathjax-offline"]  # MathJax inside the site: math without a network
+extensions = ["myst_nb", "toylands.site"]  # toylands.site copies MathJax into the site: math without a network
+mathjax_path = "mathjax/tex-chtml.js"
 myst_enable_extensions = ["dollarmath", "amsmath", "attrs_block"]
 myst_dmath_double_inline = True  # a $$...$$ line inside a paragraph, as JupyterLab shows it
 nb_execution_mode = "off"  # executed before the build
@@ -182,6 +185,31 @@ html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 html_copy_source = False  # the notebooks with their outputs, twice the site's size
 """
+
+
+#: What the site keeps of MathJax: the component that reads TeX and writes HTML, what it loads on demand (TeX
+#: packages, fonts) and what its menu offers (accessibility, speech); the other components are left out.
+MATHJAX_PARTS = ("tex-chtml.js", "input", "output", "ui", "a11y", "sre")
+
+
+def _copy_mathjax(app, exception):
+    if exception is not None:
+        return
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    source = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+    target = Path(app.outdir) / "_static" / "mathjax"
+    target.mkdir(parents=True, exist_ok=True)
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source / part, target / part)
+
+
+def setup(app):
+    """The site's Sphinx extension (its conf.py lists ``toylands.site``): MathJax copied into the built site."""
+    app.connect("build-finished", _copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = None, force: bool = False,
