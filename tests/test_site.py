@@ -37,7 +37,7 @@ def test_readable_shows_pictures_for_widgets_and_the_students_version_of_exercis
     ipympl = {WIDGET: {"model_id": "b"}, "image/png": PNG, "text/html": "<div>Figure 1<img></div>", "text/plain": "Canvas"}
     bar = {WIDGET: {"model_id": "c"}, "text/plain": "HBox(children=(HTML(value=''), FloatProgress(value=0.0)))"}
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# 2. A lesson"),
+        nbformat.v4.new_markdown_cell("# 2. A lesson\n\n**What you will learn.** Rates."),
         nbformat.v4.new_code_cell("w", outputs=[_output(ours)]),
         nbformat.v4.new_code_cell("fig", outputs=[_output(ipympl), _output(bar), nbformat.v4.new_output("stream", text="hi\n")]),
         nbformat.v4.new_code_cell(f"{BEGIN}\nlr = 0.25\n{END}\ncheck('02.1', lr)",
@@ -45,8 +45,8 @@ def test_readable_shows_pictures_for_widgets_and_the_students_version_of_exercis
     ]  # fmt: skip
     readable(nb, binder="https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/lessons/02-x.ipynb", download="_nb/02-x.ipynb")
     assert "widgets" not in nb.metadata
-    title, links, widget, figure, exercise = nb.cells
-    assert title.source == "# 2. A lesson"
+    title, links, intro, widget, figure, exercise = nb.cells
+    assert title.source == "# 2. A lesson" and intro.source == "**What you will learn.** Rates."  # the links under the title
     assert "[Run it live on Binder](https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/lessons/02-x.ipynb)" in links.source
     assert "{download}`download the notebook <_nb/02-x.ipynb>`" in links.source
     shown = widget.outputs[0].data

@@ -111,9 +111,15 @@ def readable(nb, *, binder: str | None = None, download: str | None = None):
         links.append(f"[Run it live on Binder]({binder}) (JupyterLab in your browser, nothing to install)")
     if download:
         links.append(f"{{download}}`download the notebook <{download}>`")
-    if links:
+    if links:  # right under the title: the title's cell is split after its first line
         line = nbformat.v4.new_markdown_cell("{.toylands-binder}\n" + " · ".join(links))
-        nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, line)
+        first = nb.cells[0] if nb.cells else None
+        if first is not None and first.cell_type == "markdown" and first.source.startswith("# "):
+            title, _, rest = first.source.partition("\n")
+            first.source = title
+            nb.cells[1:1] = [line] + ([nbformat.v4.new_markdown_cell(rest.strip("\n"))] if rest.strip() else [])
+        else:
+            nb.cells.insert(0, line)
     return nb
 
 
