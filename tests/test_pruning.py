@@ -77,3 +77,16 @@ def test_bad_input_is_refused_clearly(trained):
         nets.prune(L, theta[:5], 0.5)
     with pytest.raises(nets.DataError, match="network's landscape"):
         nets.prune(tl.bowl, [0.0, 0.0], 0.5)
+    with pytest.raises(nets.DataError, match=f"hessian must be the {L.dim} x {L.dim} Hessian"):
+        nets.prune(L, theta, 0.5, "obs", hessian=np.eye(3))
+
+
+def test_a_hessian_computed_once_prunes_as_one_computed_each_time(trained):
+    L, theta = trained
+    H = pruning.shared_hessian(L, theta, ("magnitude", "obs"))
+    np.testing.assert_allclose(H, L.hessian(theta))
+    assert pruning.shared_hessian(L, theta, ("magnitude",)) is None  # magnitude needs no curvature
+    for method in ("obd", "obs"):
+        a, b = nets.prune(L, theta, 0.5, method), nets.prune(L, theta, 0.5, method, hessian=H)
+        np.testing.assert_array_equal(a.theta, b.theta)
+        assert a.loss_after == b.loss_after

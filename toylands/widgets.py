@@ -1237,6 +1237,7 @@ class Pruning(_Widget):
 
     def __init__(self, L, theta, fractions=None, *, n: int = 80, live: bool | None = None):
         from .nets import PRUNING_METHODS, accuracy, prune
+        from .nets.pruning import shared_hessian
 
         fractions = [float(round(f, 2)) for f in ((0.0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9) if fractions is None else fractions)]
         if not fractions or not all(0 <= f <= 1 for f in fractions):
@@ -1244,7 +1245,8 @@ class Pruning(_Widget):
         theta = np.asarray(theta, float)
         grid, self.extent = plot._input_grid(L, n)
         self.L, self.methods, self.fractions, self.n = L, PRUNING_METHODS, sorted(set(fractions)), n
-        self.pruned = {(m, f): prune(L, theta, f, m) for m in self.methods for f in self.fractions}
+        H = shared_hessian(L, theta, self.methods)  # once, not once a call
+        self.pruned = {(m, f): prune(L, theta, f, m, hessian=H) for m in self.methods for f in self.fractions}
         self.pictures = {k: plot.class_probability(L, p.theta, grid).reshape(n, n) for k, p in self.pruned.items()}
         self.scores = {k: (p.loss_after, float(accuracy(L, p.theta, test=True))) for k, p in self.pruned.items()}
         start = 0.5 if 0.5 in self.fractions else self.fractions[len(self.fractions) // 2]

@@ -56,15 +56,17 @@ def weight_mask(L: NetLandscape) -> np.ndarray:
     return L.model.is_weight.copy()
 
 
-def _positive_hessian(L, theta, damping):
+def _positive_hessian(L, theta, damping, H=None):
     """The Hessian with its negative eigenvalues set to 0, plus ``damping``: OBS's quadratic model assumes a
     minimum, and a trained network sits only near one (its Hessian has small negative eigenvalues)."""
-    H = L.hessian(theta)
+    H = L.hessian(theta) if H is None else H
     lam, V = np.linalg.eigh(0.5 * (H + H.T))
     return (V * (np.maximum(lam, 0.0) + damping)) @ V.T
 
 
-def _hessian_diagonal(L, theta, samples: int, seed: int):
+def _hessian_diagonal(L, theta, samples: int, seed: int, H=None):
+    if H is not None:
+        return np.diag(H).copy()
     if L.dim <= EXACT_HESSIAN:
         return np.diag(L.hessian(theta)).copy()
     from .curvature import hvp
@@ -78,11 +80,12 @@ def _hessian_diagonal(L, theta, samples: int, seed: int):
 
 
 def prune(L: NetLandscape, theta, fraction: float, method: str = "magnitude", *, damping: float = 1e-4,
-          samples: int = 100, seed: int = 0) -> Pruned:  # fmt: skip
+          samples: int = 100, seed: int = 0, hessian=None) -> Pruned:  # fmt: skip
     """Remove ``fraction`` of the network's weights by ``method`` (``"magnitude"``, ``"obd"``, ``"obs"``; see the
     module). OBS inverts the Hessian with negative eigenvalues clipped to 0 and ``damping`` added (a trained
     network's Hessian is often singular, and slightly indefinite); ``samples`` Hutchinson probes estimate OBD's
-    diagonal above ``EXACT_HESSIAN`` parameters."""
+    diagonal above ``EXACT_HESSIAN`` parameters. ``hessian``: the Hessian at ``theta`` when it is already known
+    (``pruning_curve`` and ``widgets.Pruning`` compute it once for all their fractions)."""
     if not isinstance(L, NetLandscape):
         raise DataError("prune works on a network's landscape (nets.mlp_landscape or nets.from_sklearn)")
     theta = np.array(theta, dtype=float)
@@ -95,6 +98,10 @@ def prune(L: NetLandscape, theta, fraction: float, method: str = "magnitude", *,
     if method == "obs" and L.dim > EXACT_HESSIAN:
         raise DataError(f"OBS inverts the Hessian, {L.dim} x {L.dim} here: it is for networks of up to "
                         f"{EXACT_HESSIAN} parameters; use method='obd' for larger ones")  # fmt: skip
+    if hessian is not None:
+        hessian = np.asarray(hessian, dtype=float)
+        if hessian.shape != (L.dim, L.dim):
+            raise DataError(f"hessian must be the {L.dim} x {L.dim} Hessian at theta; got shape {hessian.shape}")
     weights = np.flatnonzero(weight_mask(L))
     count = int(round(fraction * len(weights)))
     before = float(L(theta))
@@ -103,12 +110,12 @@ def prune(L: NetLandscape, theta, fraction: float, method: str = "magnitude", *,
         if method == "magnitude":
             score = np.abs(theta[weights])
         else:
-            score = 0.5 * _hessian_diagonal(L, theta, samples, seed)[weights] * theta[weights] ** 2
+            score = 0.5 * _hessian_diagonal(L, theta, samples, seed, hessian)[weights] * theta[weights] ** 2
         pick = np.argsort(score, kind="stable")[:count]
         order, saliency = weights[pick], score[pick]
         theta[order], kept[order] = 0.0, False
     else:
-        Hinv = np.linalg.inv(_positive_hessian(L, theta, damping))
+        Hinv = np.linalg.inv(_positive_hessian(L, theta, damping, hessian))
         order, saliency = [], []
         alive = set(weights.tolist())
         for _ in range(count):
@@ -151,6 +158,13 @@ def _masked(kept):
     return optim.Optimizer(lambda p: (), update, "mask")
 
 
+def shared_hessian(L: NetLandscape, theta, methods):
+    """The Hessian at ``theta`` that ``prune`` by ``methods`` would otherwise compute on every call (None when none
+    of them needs it, or when the network is too large for an exact one)."""
+    needs = {"obd", "obs"} & set(methods)
+    return L.hessian(np.asarray(theta, float)) if needs and L.dim <= EXACT_HESSIAN else None
+
+
 def pruning_curve(L: NetLandscape, theta, fractions=(0.0, 0.25, 0.5, 0.75, 0.9), methods=PRUNING_METHODS, *,
                   finetune_steps: int = 0, lr: float = 0.01, progress: bool | None = None) -> PruningCurve:  # fmt: skip
     """Prune ``theta`` by every method to every fraction and measure the training loss and the test accuracy; with
@@ -166,8 +180,9 @@ def pruning_curve(L: NetLandscape, theta, fractions=(0.0, 0.25, 0.5, 0.75, 0.9),
     classify = L.data.task == "classification"
     jobs = [(i, j) for i in range(len(methods)) for j in range(len(fractions))]
     show = progress if progress is not None else len(jobs) * (finetune_steps + 50) * L.dim > 5e6
+    H = shared_hessian(L, theta, methods)
     for i, j in progress_bar(jobs, desc="pruning", enabled=bool(show)):
-        p = prune(L, theta, float(fractions[j]), methods[i])
+        p = prune(L, theta, float(fractions[j]), methods[i], hessian=H)
         loss[i, j] = p.loss_after
         acc[i, j] = float(accuracy(L, p.theta, test=True)) if classify else np.nan
         if finetune_steps:
