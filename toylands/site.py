@@ -253,10 +253,10 @@ def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = N
             write_files(_plan(lessons, src / NOTEBOOKS), what="student notebooks")
         except OutputError as e:
             raise SiteError(str(e)) from None
-        todo = [p for p in paths if _executed(p, executed) is None]
-        bar = tqdm(total=len(todo), desc="executing lessons", disable=not progress or not todo)
-        for path in paths:
-            nb = _executed(path, executed)
+        ready = {path: _executed(path, executed) for path in paths}  # each read once: they hold every figure
+        todo = sum(nb is None for nb in ready.values())
+        bar = tqdm(total=todo, desc="executing lessons", disable=not progress or not todo)
+        for path, nb in ready.items():
             if nb is None:
                 bar.set_postfix_str(path.stem)
                 nb = _execute(path, timeout)
