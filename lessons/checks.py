@@ -1,7 +1,6 @@
-"""The checkers of the lessons' exercises. Each one recomputes what it needs and never prints the answer.
-
-Kept in the package (not in the notebooks) so that the student version cannot show them by accident.
-Lessons import ``check`` from here, which registers the course's exercises on import.
+"""The course's exercises: for each, its checker (which recomputes the answer and never prints it), feedback,
+points and answer format. Course material, not part of the package: the notebooks find this file beside them
+(or in their parent folder, or where TOYLANDS_COURSE points) the first time they call check().
 """
 
 from __future__ import annotations
@@ -10,13 +9,10 @@ import functools
 
 import numpy as np
 
-from . import analysis, optim
-from .run import run
-from .exercises import Wrong, check, close, evaluate, exercise, predict, same_word
-
-__all__ = ["check", "evaluate", "predict"]
-from .landscape import Landscape
-from .zoo import get
+from toylands import Landscape, analysis, get, nets, optim, run
+from toylands.degeneracy import learning_coefficient, tempered_expectation
+from toylands.exercises import Wrong, close, exercise, same_word
+from toylands.online import reddi, run_online
 
 
 def _point(p, dim, what):
@@ -320,8 +316,6 @@ def _04_3(largest):
 
 @exercise("04.4", "how short a memory breaks Adam", kind="challenge")
 def _04_4(largest_failing_b2):
-    from .online import reddi, run_online
-
     b2s = np.round(np.arange(0.05, 0.96, 0.05), 2)
     ends = run_online(optim.adam(optim.inverse_sqrt(0.5), b1=0.0, b2=b2s), reddi(3.0), steps=6000).final
     close(largest_failing_b2, float(b2s[ends > 0].max()), 1e-9, "largest_failing_b2",
@@ -418,18 +412,14 @@ def _06_4(copy):
 
 
 def _moons_network():
-    from .nets import mlp_landscape, two_moons
-
-    return mlp_landscape(two_moons(200, noise=0.15, seed=0), hidden=(16, 16), activation="tanh", seed=0)
+    return nets.mlp_landscape(nets.two_moons(200, noise=0.15, seed=0), hidden=(16, 16), activation="tanh", seed=0)
 
 
 @exercise("07.1", "three solutions", kind="predict")
 def _07_1(first_barrier):
-    from .nets import interpolate, train
-
     L = _moons_network()
-    a, b = (train(L, optim.adam(0.02), steps=800, seed=s).final[0] for s in (1, 2))
-    close(first_barrier, interpolate(L, a, b).barrier, 1e-3, "first_barrier",
+    a, b = (nets.train(L, optim.adam(0.02), steps=800, seed=s).final[0] for s in (1, 2))
+    close(first_barrier, nets.interpolate(L, a, b).barrier, 1e-3, "first_barrier",
           "train with seed=1 and seed=2 (Adam, 0.02, 800 steps) and give nets.interpolate(L, a, b).barrier.")  # fmt: skip
     return "a barrier many times the loss of either end: the two solutions are separated by higher ground on the line."
 
@@ -437,9 +427,7 @@ def _07_1(first_barrier):
 @exercise("07.2", "training a small network",
           wrong=lambda L, theta: [(L, np.zeros_like(np.asarray(theta, float))), (L, -np.asarray(theta, float))])
 def _07_2(L, theta):
-    from .nets import accuracy
-
-    acc = float(accuracy(L, np.asarray(theta, float), test=True))
+    acc = float(nets.accuracy(L, np.asarray(theta, float), test=True))
     if acc < 0.95:
         raise Wrong(f"test accuracy {acc:.2f}: train longer, or with a larger learning rate (Adam 0.02 and 1000 steps work).")
     return f"test accuracy {acc:.2f} on points the network never saw."
@@ -447,11 +435,9 @@ def _07_2(L, theta):
 
 @exercise("07.3", "why the large step zig-zags", kind="explain")
 def _07_3(sharpness_at_100):
-    from .nets import top_eigenvalues
-
     L = _moons_network()
     at_100 = run(optim.gd(2.0), L, L.starts[0], 100).final[0]
-    want = float(top_eigenvalues(L, at_100, iters=30)[0])
+    want = float(nets.top_eigenvalues(L, at_100, iters=30)[0])
     close(sharpness_at_100, want, 0.01, "sharpness_at_100",
           "take large_step_run.positions[100, 0] and nets.top_eigenvalues(L, that point, iters=30)[0].")  # fmt: skip
     return (f"{want:.2f} > 2 / lr = 1: there the landscape is too sharp for the step, and the run oscillates; by step 400 "
@@ -460,10 +446,8 @@ def _07_3(sharpness_at_100):
 
 @exercise("07.4", "how planar a noisy run is", kind="challenge")
 def _07_4(noisy_share):
-    from .nets import pca_plane, sgd
-
     L = _moons_network()
-    want = pca_plane(L, run(sgd(0.5, batch_size=4, seed=0), L, L.starts[0], 400))[0].explained
+    want = nets.pca_plane(L, run(nets.sgd(0.5, batch_size=4, seed=0), L, L.starts[0], 400))[0].explained
     close(noisy_share, want, 1e-3, "noisy_share", "run nets.sgd(0.5, batch_size=4, seed=0) for 400 steps from L's start "
           "and give the explained share of its PCA plane.")  # fmt: skip
     return (f"{1 - want:.0%} of its movement lies off its plane: batches of 4 are noisy enough to spread a run over "
@@ -474,16 +458,12 @@ def _07_4(noisy_share):
 
 
 def _noisy_moons_network(activation="tanh", init="glorot"):
-    from .nets import mlp_landscape, two_moons
-
-    return mlp_landscape(two_moons(200, noise=0.2, seed=1), hidden=(16,), activation=activation, init=init, seed=0)
+    return nets.mlp_landscape(nets.two_moons(200, noise=0.2, seed=1), hidden=(16,), activation=activation, init=init, seed=0)
 
 
 @exercise("08.1", "the sharpness at the edge", kind="predict")
 def _08_1(late_sharpness):
-    from .nets import sharpness_during_training
-
-    at, sharp, _ = sharpness_during_training(_noisy_moons_network(), lr=1.0, steps=3000, every=150, iters=15)
+    at, sharp, _ = nets.sharpness_during_training(_noisy_moons_network(), lr=1.0, steps=3000, every=150, iters=15)
     close(late_sharpness, float(sharp[at >= 2000].mean()), 0.02, "late_sharpness",
           "average the measured sharpness over the steps at >= 2000 of the run with lr = 1.0.")  # fmt: skip
     return "it climbed to the cap 2 / lr = 2 and stayed near it: gradient descent trains at the edge of stability."
@@ -491,10 +471,8 @@ def _08_1(late_sharpness):
 
 @exercise("08.2", "another solution, another sharpness")
 def _08_2(other_sharpness):
-    from .nets import train
-
     L = _noisy_moons_network()
-    other = train(L, optim.adam(0.02), steps=800, seed=2).final[0]
+    other = nets.train(L, optim.adam(0.02), steps=800, seed=2).final[0]
     exact = float(np.linalg.eigvalsh(L.autograd_hessian(other)).max())
     close(other_sharpness, exact, 1e-3, "other_sharpness", "train with nets.train(L, tl.adam(0.02), steps=800, seed=2) "
           "and give the largest eigenvalue that nets.top_eigenvalues finds at its end.")  # fmt: skip
@@ -504,25 +482,21 @@ def _08_2(other_sharpness):
 
 @exercise("08.3", "the same function, another sharpness", kind="explain")
 def _08_3(rescaled_sharpness):
-    from .nets import top_eigenvalues, train
-
     R = _noisy_moons_network("relu", "he")
-    solution = train(R, optim.adam(0.02), steps=1500).final[0]
+    solution = nets.train(R, optim.adam(0.02), steps=1500).final[0]
     (W1, b1), (W2, b2) = R.model.unflatten(solution)
     rescaled = R.model.flatten([(4 * W1, 4 * b1), (W2 / 4, b2)])
-    want = float(top_eigenvalues(R, rescaled, iters=30)[0])
+    want = float(nets.top_eigenvalues(R, rescaled, iters=30)[0])
     close(rescaled_sharpness, want, 0.01, "rescaled_sharpness", "multiply the first layer's weights and biases by 4 and "
           "the second layer's weights by 1/4, then nets.top_eigenvalues(R, rescaled, iters=30)[0].")  # fmt: skip
-    before = float(top_eigenvalues(R, solution, iters=30)[0])
+    before = float(nets.top_eigenvalues(R, solution, iters=30)[0])
     return (f"the loss is the same to the last digit, but the sharpness went from {before:.2f} to {want:.2f}: a number "
             "that changes while the function does not cannot by itself decide how well the function generalizes.")
 
 
 @exercise("08.4", "where a larger batch lands", kind="challenge")
 def _08_4(batch32_sharpness):
-    from .nets import flat_vs_sharp, sgd
-
-    rows = flat_vs_sharp(_noisy_moons_network(), {"b": sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07)
+    rows = nets.flat_vs_sharp(_noisy_moons_network(), {"b": nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07)
     close(batch32_sharpness, rows[0].sharpness, 1e-6, "batch32_sharpness",
           "use nets.flat_vs_sharp(L, {name: nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07).")  # fmt: skip
     return "compare it with batch 8 and with the full batch in the table: less noise, a sharper place to rest."
@@ -534,19 +508,15 @@ def _08_4(batch32_sharpness):
 @functools.cache
 def _moons_pair(width: int):
     """Lesson 9's network of ``width`` hidden units and its two solutions (seeds 1 and 2), trained once per kernel."""
-    from .nets import mlp_landscape, train, two_moons
-
-    L = mlp_landscape(two_moons(200, noise=0.15, seed=0), hidden=(width,), seed=0)
-    a, b = (train(L, optim.adam(0.02), steps=1500, seed=s).final[0] for s in (1, 2))
+    L = nets.mlp_landscape(nets.two_moons(200, noise=0.15, seed=0), hidden=(width,), seed=0)
+    a, b = (nets.train(L, optim.adam(0.02), steps=1500, seed=s).final[0] for s in (1, 2))
     return L, a, b
 
 
 @exercise("09.1", "the barrier after matching units", kind="predict")
 def _09_1(aligned_barrier):
-    from .nets import interpolate, weight_matching
-
     L, a, b = _moons_pair(16)
-    close(aligned_barrier, interpolate(L, a, weight_matching(L, a, b)[0]).barrier, 0.01, "aligned_barrier",
+    close(aligned_barrier, nets.interpolate(L, a, nets.weight_matching(L, a, b)[0]).barrier, 0.01, "aligned_barrier",
           "align b to a with nets.weight_matching(L, a, b)[0], then take the barrier of nets.interpolate from a to "
           "it.")  # fmt: skip
     return "once the hidden units are matched, the two solutions sit in one valley: the barrier was mostly labels."
@@ -554,25 +524,21 @@ def _09_1(aligned_barrier):
 
 @exercise("09.2", "matching a wider network")
 def _09_2(wide_aligned_barrier):
-    from .nets import interpolate, weight_matching
-
     W, wa, wb = _moons_pair(32)
-    want = interpolate(W, wa, weight_matching(W, wa, wb)[0]).barrier
+    want = nets.interpolate(W, wa, nets.weight_matching(W, wa, wb)[0]).barrier
     close(wide_aligned_barrier, want, 0.01, "wide_aligned_barrier",
           "train both 2-32-1 solutions as lesson 9 trains a and b, align, and interpolate.")  # fmt: skip
     L, a, b = _moons_pair(16)
-    narrow = interpolate(L, a, weight_matching(L, a, b)[0]).barrier
+    narrow = nets.interpolate(L, a, nets.weight_matching(L, a, b)[0]).barrier
     return (f"after matching: {want:.3g} for 32 units, against {narrow:.3g} for 16. Both far below the straight line's "
             "barrier; matching is a heuristic, and how well it works depends on the pair, not only on the width.")
 
 
 @exercise("09.3", "the cost of swapping two units", kind="explain")
 def _09_3(rise_fraction):
-    from .nets import interpolate, swap_path
-
     L, a, b = _moons_pair(16)
-    swap = swap_path(L, a, 2, 5)
-    want = float(swap.loss[len(swap.t) // 2] - swap.loss[0]) / interpolate(L, a, b).barrier
+    swap = nets.swap_path(L, a, 2, 5)
+    want = float(swap.loss[len(swap.t) // 2] - swap.loss[0]) / nets.interpolate(L, a, b).barrier
     close(rise_fraction, want, 0.01, "rise_fraction",
           "take the loss at the middle of nets.swap_path(L, a, 2, 5) minus its loss at t = 0, over line.barrier.")  # fmt: skip
     return "a tiny fraction again: in a network with spare units, swapping two of them costs almost nothing."
@@ -580,10 +546,8 @@ def _09_3(rise_fraction):
 
 @exercise("09.4", "a curve between wider solutions", kind="challenge")
 def _09_4(wide_bezier_barrier):
-    from .nets import bezier, curve_along
-
     W, wa, wb = _moons_pair(32)
-    want = curve_along(W, bezier(W, wa, wb, steps=800, lr=0.01)).barrier
+    want = nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, lr=0.01)).barrier
     close(wide_bezier_barrier, want, 0.01, "wide_bezier_barrier", "nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, "
           "lr=0.01)).barrier")  # fmt: skip
     return "a trained curve joins the wider solutions almost without a barrier, too."
@@ -594,13 +558,11 @@ def _09_4(wide_bezier_barrier):
 
 def _mode_step(values, size, init_scale, steps, mode, every=5):
     """The first step (on a grid of ``every``) at which mode ``mode`` of a linear teacher passes half its strength."""
-    from .nets import end_to_end, linear_teacher, mlp_landscape
-
-    L = mlp_landscape(linear_teacher(singular_values=values, size=size, seed=0), hidden=(6,), activation="linear",
+    L = nets.mlp_landscape(nets.linear_teacher(singular_values=values, size=size, seed=0), hidden=(6,), activation="linear",
                       init="normal", scale=init_scale, seed=0)  # fmt: skip
     tr = run(optim.gd(0.02), L, L.starts[0], steps, progress=False)
     grid = np.arange(0, steps + 1, every)
-    sv = np.array([np.linalg.svd(end_to_end(L, tr.positions[k, 0]), compute_uv=False)[mode] for k in grid])
+    sv = np.array([np.linalg.svd(nets.end_to_end(L, tr.positions[k, 0]), compute_uv=False)[mode] for k in grid])
     return int(grid[np.argmax(sv > values[mode] / 2)])
 
 
@@ -618,9 +580,7 @@ def _10_1(second_mode_step):
 
 @exercise("10.2", "the first plateau from a tinier start", wrong=_ten_percent_off)
 def _10_2(first_drop_tiny):
-    from .nets import linear_teacher, mlp_landscape
-
-    L8 = mlp_landscape(linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size=6, seed=0), hidden=(6,),
+    L8 = nets.mlp_landscape(nets.linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size=6, seed=0), hidden=(6,),
                        activation="linear", init="normal", scale=1e-8, seed=0)  # fmt: skip
     v = run(optim.gd(0.02), L8, L8.starts[0], 4000, progress=False).values[:, 0]
     close(first_drop_tiny, int(np.argmax(v < 0.5 * (v[0] + v[-1]))), 0.01, "first_drop_tiny",
@@ -649,9 +609,7 @@ def _10_4(steps_to_half):
 
 
 def _grok_step(p: int, weight_decay: float, steps: int) -> int | None:
-    from .nets import grokking
-
-    return grokking(p=p, weight_decay=weight_decay, steps=steps, seed=0, stop_at=0.99, progress=False).generalized_at
+    return nets.grokking(p=p, weight_decay=weight_decay, steps=steps, seed=0, stop_at=0.99, progress=False).generalized_at
 
 
 def _a_step(value, what):
@@ -680,11 +638,9 @@ def _11_2(small_grok_step):
     if abs(step - want) > 10:
         raise Wrong(f"small_grok_step = {step} is {'too late' if step > want else 'too early'}: train on "
                     "(a + b) mod 23 with weight_decay=1.2 (seed 0) and read generalized_at.")  # fmt: skip
-    from .nets import modular_addition
-
     big = _grok_step(31, 1.2, 800)
     ratio = want / big
-    shown = [len(modular_addition(p, 0.5, 0).X) for p in (23, 31)]
+    shown = [len(nets.modular_addition(p, 0.5, 0).X) for p in (23, 31)]
     return (f"the 23-hour clock takes {ratio:.1f} times as long as the 31-hour one at the same decay: it is shown "
             f"{shown[0]} pairs instead of {shown[1]}, and fewer examples pin the rule down less firmly."
             if ratio > 1.1 else f"about as long as the 31-hour clock ({ratio:.1f} times): the delay is set by the decay.")
@@ -692,9 +648,7 @@ def _11_2(small_grok_step):
 
 @exercise("11.3", "no weight decay, no tuning", kind="explain")
 def _11_3(none_purity):
-    from .nets import grokking
-
-    want = float(grokking(weight_decay=0.0, steps=1000, seed=0, every=1000, progress=False).purity[-1])
+    want = float(nets.grokking(weight_decay=0.0, steps=1000, seed=0, every=1000, progress=False).purity[-1])
     close(none_purity, want, 0.01, "none_purity", "take the run with weight decay 0 and its purity at the last record "
           "(record.purity[-1]).")  # fmt: skip
     return (f"{want:.2f}: far below the level near 0.5 at which every decaying run generalized. Nothing pulls the "
@@ -706,37 +660,31 @@ def _11_3(none_purity):
 
 @exercise("12.1", "ordered or chaotic", kind="predict")
 def _12_1(chi_25):
-    from .nets import chi1
-
-    want = float(chi1(2.5, 0.05))
+    want = float(nets.chi1(2.5, 0.05))
     close(chi_25, want, 1e-4, "chi_25", "nets.chi1 takes sigma_w2 and sigma_b2, in that order.")
     return f"chi1 = {want:.3f} > 1: chaotic. The edge at this bias variance lies at a smaller weight variance."
 
 
 @exercise("12.2", "the slope measured in a network")
 def _12_2(measured_chi):
-    from .nets import chi1, propagate
-
-    p = propagate(1.25, 0.05, depth=30, width=1000, seed=0)
+    p = nets.propagate(1.25, 0.05, depth=30, width=1000, seed=0)
     want = float(np.exp(np.mean(np.log(p.grad[:-1] / p.grad[1:]))))
     close(measured_chi, want, 1e-3, "measured_chi", "average the logarithms of grad[:-1] / grad[1:] and take the "
           "exponential of the mean.")  # fmt: skip
-    theory = float(chi1(1.25, 0.05))
+    theory = float(nets.chi1(1.25, 0.05))
     return (f"the network's gradients shrink by {want:.3f} per layer, the theory says {theory:.3f}: "
             f"{abs(want - theory) / theory:.0%} apart in one network of width 1,000.")
 
 
 @exercise("12.3", "how ReLU approaches its edge", kind="explain", wrong=_ten_percent_off)
 def _12_3(relu_layer):
-    from .nets import correlation_curve, critical_sigma_w2
-
-    want = int(np.argmax(correlation_curve(0.5, 2000, 2.0, 0.0, "relu") > 0.99))
+    want = int(np.argmax(nets.correlation_curve(0.5, 2000, 2.0, 0.0, "relu") > 0.99))
     if isinstance(relu_layer, (bool, np.bool_)) or not isinstance(relu_layer, (int, np.integer)):
         raise Wrong(f"relu_layer should be a layer number (a whole number); got {relu_layer!r}.")
     if relu_layer != want:
         raise Wrong(f"relu_layer = {relu_layer} is {'too deep' if relu_layer > want else 'too shallow'}: take the first "
                     "index of the ReLU curve that is above 0.99 (np.argmax of a boolean array finds it).")  # fmt: skip
-    tanh = correlation_curve(0.5, 2000, float(critical_sigma_w2(0.05)), 0.05)
+    tanh = nets.correlation_curve(0.5, 2000, float(nets.critical_sigma_w2(0.05)), 0.05)
     tanh_layer = int(np.argmax(tanh > 0.99)) if np.any(tanh > 0.99) else None
     later = f"layer {tanh_layer}" if tanh_layer else "not within 2,000 layers"
     return (f"ReLU merges the two inputs at layer {want}, tanh on its edge at {later}: 1 - c falls like 1/l^2 for "
@@ -746,9 +694,7 @@ def _12_3(relu_layer):
 
 @exercise("12.4", "the edge by bisection", kind="challenge")
 def _12_4(edge_015):
-    from .nets import critical_sigma_w2
-
-    close(edge_015, float(critical_sigma_w2(0.15)), 1e-3, "edge_015", "keep the half of the interval where chi1 - 1 "
+    close(edge_015, float(nets.critical_sigma_w2(0.15)), 1e-3, "edge_015", "keep the half of the interval where chi1 - 1 "
           "changes sign, and stop when the interval is shorter than 0.001.")  # fmt: skip
     return "the edge moves to larger weight variances as the bias variance grows."
 
@@ -757,23 +703,16 @@ def _12_4(edge_015):
 
 
 def _x2_y6():
-    from .landscape import Landscape
-
     return Landscape("x^2 + y^6", lambda p: p[..., 0] ** 2 + p[..., 1] ** 6, bounds=[(-1.5, 1.5), (-1.5, 1.5)])
 
 
 @functools.cache
 def _far_hyperbola() -> float:
-    from .degeneracy import learning_coefficient
-    from .zoo import get
-
     return learning_coefficient(get("hyperbola"), [2.0, 0.5], n_beta=1000, seed=0).estimate
 
 
 @exercise("13.1", "a flatter direction", kind="predict", wrong=lambda v: [1.0, 0.5, 0.75])
 def _13_1(lam_x2_y6):
-    from .degeneracy import tempered_expectation
-
     want = tempered_expectation(_x2_y6(), [0, 0], n_beta=1e8)
     close(lam_x2_y6, want, 0.01, "lam_x2_y6", "is your landscape x^2 + y^6 (not y^4), and did you integrate at the "
           "origin with n_beta = 1e8? Each flat direction counts less than 1/2.")  # fmt: skip
@@ -808,10 +747,9 @@ def _13_3(record, L, effective_fraction):
 
 @functools.cache
 def _plain_over_residual(depth: int) -> float:
-    from .nets import gradient_norms, mlp_landscape, spirals
-
-    first = [gradient_norms(L, L.starts[0])[0] for r in (False, True)
-             for L in [mlp_landscape(spirals(n=200), hidden=[8] * depth, activation="relu", init="he", seed=0, residual=r)]]
+    data = nets.spirals(n=200)
+    first = [nets.gradient_norms(L, L.starts[0])[0] for r in (False, True)
+             for L in [nets.mlp_landscape(data, hidden=[8] * depth, activation="relu", init="he", seed=0, residual=r)]]
     return float(first[0] / first[1])
 
 
@@ -829,11 +767,9 @@ def _14_1(ratio_30):
 
 @functools.cache
 def _quarter_turn() -> tuple:
-    from .nets import mlp_landscape, rotate, transfer, two_moons
-
-    moons = mlp_landscape(two_moons(n=300), hidden=[16, 16])
-    quarter = mlp_landscape(rotate(two_moons(n=30, noise=0.2, seed=1), 90), hidden=[16, 16])
-    t = transfer(moons, quarter, seeds=5)
+    moons = nets.mlp_landscape(nets.two_moons(n=300), hidden=[16, 16])
+    quarter = nets.mlp_landscape(nets.rotate(nets.two_moons(n=30, noise=0.2, seed=1), 90), hidden=[16, 16])
+    t = nets.transfer(moons, quarter, seeds=5)
     return tuple(float(np.median(t.steps_to_target[k])) for k in ("scratch", "transfer"))
 
 
@@ -841,7 +777,7 @@ def _quarter_turn() -> tuple:
 def _14_2(speedup_90):
     scratch, tuned = _quarter_turn()
     want = scratch / tuned
-    close(speedup_90, want, 1e-6, "speedup_90", "turn two_moons(n=30, noise=0.2, seed=1) by 90 degrees, transfer with "
+    close(speedup_90, want, 1e-6, "speedup_90", "turn nets.two_moons(n=30, noise=0.2, seed=1) by 90 degrees, transfer with "
           "seeds=5, and divide the median scratch steps by the median fine-tuning steps.")  # fmt: skip
     verdict = "still helps" if want > 1.5 else ("makes no real difference" if want > 0.67 else "hurts")
     why = ("the features the body learned (the bends of the moons' boundary) still fit, turned, and a fresh head "
