@@ -28,7 +28,7 @@ def test_import_is_light():
 # not even inside a function. The core (floors 0-5) never imports matplotlib or ipywidgets.
 FLOORS = {
     "landscape": 0, "_budget": 0, "_files": 0, "optim": 0, "zoo": 1, "run": 2, "online": 2, "analysis": 3, "nets": 4,
-    "degeneracy": 5, "stage": 6, "plot": 6, "animate": 7, "widgets": 8, "gallery": 8, "exercises": 9, "checks": 10, "site": 10,
+    "degeneracy": 5, "stage": 6, "plot": 6, "animate": 7, "widgets": 8, "gallery": 8, "exercises": 9, "site": 10,
     "__main__": 11,
 }  # fmt: skip
 CORE = 5
