@@ -27,8 +27,11 @@ def available_memory() -> int:
 
 
 def gib(nbytes: float) -> str:
-    """A byte count the way a person reads it: '19.1 GiB', '240 MiB'."""
-    return f"{nbytes / 2**30:.3g} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:.3g} MiB"
+    """A byte count the way a person reads it: '7.28 TiB', '19.1 GiB', '240 MiB'."""
+    for unit, size in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30)):
+        if nbytes >= size:
+            return f"{nbytes / size:.3g} {unit}"
+    return f"{nbytes / 2**20:.3g} MiB"
 
 
 def check_memory(nbytes: float, what: str, advice: str, error=MemoryError, share: float = 0.8):

@@ -37,6 +37,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from ._args import choice, flag, reals, whole
+
 __all__ = [
     "Optimizer",
     "OptimizerError",
@@ -142,31 +144,12 @@ def per_run(name: str, value, *, low: float | None = 0.0, high: float | None = N
     """
     if callable(value):
         return value
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise OptimizerError(f"{name} must be a number or a 1-D array of numbers; got {value!r}") from None
-    if arr.ndim > 1:
-        raise OptimizerError(
-            f"{name} must be a number or a 1-D array with one value per run; got shape {arr.shape}. "
-            f"For a grid of two hyperparameters use toylands.grid(lr=..., momentum=...)."
-        )
-    if arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise OptimizerError(f"{name} must be finite; got {value!r}")
-    allowed = "{}{}, {}{}".format(
-        "(" if open_low or low is None else "[",
-        "-inf" if low is None else f"{low:g}",
-        "inf" if high is None else f"{high:g}",
-        ")" if open_high or high is None else "]",
-    )
-    if low is not None and (np.any(arr < low) or (open_low and np.any(arr == low))):
-        raise OptimizerError(f"{name} must lie in {allowed}; got {_bad(arr)}")
-    if high is not None and (np.any(arr > high) or (open_high and np.any(arr == high))):
-        raise OptimizerError(f"{name} must lie in {allowed}; got {_bad(arr)}")
+    arr = reals(name, value, low=low, high=high, open_low=open_low, open_high=open_high, error=OptimizerError)
     return float(arr) if arr.ndim == 0 else arr[:, None]
 
 
-def _bad(arr):
+def _values(v) -> str:
+    arr = np.asarray(v, float)
     return f"{arr.item():g}" if arr.ndim == 0 else f"an array containing {arr.min():g} .. {arr.max():g}"
 
 
@@ -310,7 +293,7 @@ def scale_by_lr(lr) -> Optimizer:
         if not np.all(np.asarray(lr_t) >= 0):  # a negative learning rate climbs (NaN fails this too)
             name = getattr(lr, "__name__", "schedule")
             raise OptimizerError(
-                f"the learning-rate schedule {name} gave lr = {_bad(np.asarray(lr_t, float))} at step {state.count}: "
+                f"the learning-rate schedule {name} gave lr = {_values(lr_t)} at step {state.count}: "
                 "a learning rate must be a number >= 0 (a negative one climbs)"
             )
         return -lr_t * u, CountState(state.count + 1)
@@ -327,7 +310,7 @@ def add_noise(sigma, seed: int = 0) -> Optimizer:
 
     The noise stands in for the minibatch noise of stochastic gradient descent.
     """
-    sigma = per_run("noise", sigma)
+    sigma, seed = per_run("noise", sigma), whole("seed", seed, 0, error=OptimizerError)
 
     def init(params):
         return NoiseState(np.random.default_rng(seed))
@@ -363,7 +346,7 @@ def trace(beta, nesterov: bool = False, dampening=0.0) -> Optimizer:
     ``b <- beta * b + (1 - dampening) * g``, except ``b_1 = g``; the step is ``b``, or ``g + beta * b`` with
     Nesterov. Heavy ball and Nesterov differ by that one expression.
     """
-    beta = _beta("momentum", beta)
+    beta, nesterov = _beta("momentum", beta), flag("nesterov", nesterov, error=OptimizerError)
     dampening = per_run("dampening", dampening, high=1.0)
     name, hyper = "nesterov" if nesterov else "momentum", {"momentum": beta}
     if np.any(np.asarray(dampening) != 0):
@@ -411,7 +394,7 @@ def scale_by_rms(alpha=0.99, eps: float = 1e-8, centered: bool = False) -> Optim
     ``v <- alpha v + (1 - alpha) g^2``; centered: ``m <- alpha m + (1 - alpha) g``, ``v~ = v - m^2``;
     ``u = g / (sqrt(v~) + eps)``.
     """
-    alpha = per_run("alpha", alpha, high=1.0)
+    alpha, centered = per_run("alpha", alpha, high=1.0), flag("centered", centered, error=OptimizerError)
     eps = per_run("eps", eps)
     ratio = _divide(eps)
 
@@ -446,7 +429,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps: float = 1e-8, amsgrad: bool = False) ->
     ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g^2``, with AMSGrad ``vmax <- max(vmax, v)``
     used in place of ``v``; ``u = (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)``.
     """
-    b1, b2 = _beta("b1", b1), _beta("b2", b2)
+    b1, b2, amsgrad = _beta("b1", b1), _beta("b2", b2), flag("amsgrad", amsgrad, error=OptimizerError)
     eps = per_run("eps", eps)
     ratio = _divide(eps)
 
@@ -698,7 +681,7 @@ def scale_by_newton(damping=0.0, saddle_free: bool = False) -> Optimizer:
     Saddle-free (Dauphin et al. 2014): ``|H| = V |Lambda| V^T`` replaces ``H``, so directions of
     negative curvature are walked downhill instead of uphill towards the saddle.
     """
-    damping = per_run("damping", damping)
+    damping, saddle_free = per_run("damping", damping), flag("saddle_free", saddle_free, error=OptimizerError)
 
     def update(g, state, params, landscape=None, **extra):
         if landscape is None:
@@ -756,9 +739,7 @@ def constant(lr):
 
 def step_decay(lr, every: int, factor: float = 0.1):
     """``lr_t = lr * factor ** floor(t / every)`` (torch StepLR)."""
-    lr, factor = _lr(lr), per_run("factor", factor, open_low=True)
-    if every < 1:
-        raise OptimizerError(f"every must be a positive number of steps; got {every}")
+    lr, factor, every = _lr(lr), per_run("factor", factor, open_low=True), _steps("every", every)
     return _schedule(lambda t: lr * factor ** (t // every), "step_decay")
 
 
@@ -770,17 +751,13 @@ def exponential_decay(lr, gamma: float):
 
 def cosine_decay(lr, steps: int, final: float = 0.0):
     """``lr_t = final + (lr - final) (1 + cos(pi t / steps)) / 2`` for t <= steps (torch CosineAnnealingLR)."""
-    lr, final = _lr(lr), per_run("final", final)
-    if steps < 1:
-        raise OptimizerError(f"steps must be a positive number of steps; got {steps}")
+    lr, final, steps = _lr(lr), per_run("final", final), _steps("steps", steps)
     return _schedule(lambda t: final + (lr - final) * 0.5 * (1 + np.cos(np.pi * min(t, steps) / steps)), "cosine_decay")
 
 
 def warmup(schedule, steps: int):
     """Linear warm-up: ``lr_t = schedule(t) * (t + 1) / steps`` for the first ``steps`` steps."""
-    base = schedule if callable(schedule) else constant(schedule)
-    if steps < 1:
-        raise OptimizerError(f"steps must be a positive number of steps; got {steps}")
+    base, steps = schedule if callable(schedule) else constant(schedule), _steps("steps", steps)
     return _schedule(lambda t: base(t) * min(1.0, (t + 1) / steps), "warmup")
 
 
@@ -793,9 +770,7 @@ def inverse_sqrt(lr):
 def whole_number(name: str, value, low: int = 1, *, error: type = OptimizerError, unit: str = "") -> int:
     """``value`` as an int, or ``error`` saying that ``name`` must be a whole number (``unit``, e.g. " of steps")
     of at least ``low``: the check every count (steps, chains, widths) gets, booleans and floats refused."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
-        raise error(f"{name} must be a whole number{unit} >= {low}; got {value!r}")
-    return int(value)
+    return whole(name, value, low, error=error, unit=unit)
 
 
 def _steps(name, value, low=1):
@@ -842,8 +817,7 @@ def cyclic(base_lr, max_lr, step_size_up: int = 2000, step_size_down: int | None
     base, peak = _lr(base_lr), _lr(max_lr)
     up = _steps("step_size_up", step_size_up)
     down = up if step_size_down is None else _steps("step_size_down", step_size_down)
-    if mode not in ("triangular", "triangular2", "exp_range"):
-        raise OptimizerError(f"mode must be 'triangular', 'triangular2' or 'exp_range'; got {mode!r}")
+    choice("mode", mode, ("triangular", "triangular2", "exp_range"), error=OptimizerError)
     gamma = per_run("gamma", gamma, open_low=True, high=1.0)
     total, ratio = up + down, up / (up + down)
 
@@ -867,8 +841,8 @@ def one_cycle(max_lr, total_steps: int, pct_start: float = 0.3, anneal_strategy:
     peak = _lr(max_lr)
     total = _steps("total_steps", total_steps)
     pct = per_run("pct_start", pct_start, high=1.0)
-    if anneal_strategy not in ("cos", "linear"):
-        raise OptimizerError(f"anneal_strategy must be 'cos' or 'linear'; got {anneal_strategy!r}")
+    choice("anneal_strategy", anneal_strategy, ("cos", "linear"), error=OptimizerError)
+    flag("three_phase", three_phase, error=OptimizerError)
     start = peak / per_run("div_factor", div_factor, open_low=True)
     low = start / per_run("final_div_factor", final_div_factor, open_low=True)
     if three_phase:

@@ -102,7 +102,8 @@ class Trajectory:
     ``values`` and ``grad_norms`` (shape ``(steps + 1, runs)``) are computed on first use, in
     one batched call. ``stopped_at[i]`` is the step at which run ``i`` was stopped (it left the
     region runs may reach, or its step was not a finite number), -1 if never; ``causes[i]`` says
-    which (``"left"`` or ``"nan"``). ``outcomes`` says how each run ended.
+    which (``"fell"`` or ``"rose"``: it left on a step where the loss fell or rose; ``"nan"``; ``"left"`` where
+    that is not known). ``outcomes`` says how each run ended.
     """
 
     positions: np.ndarray
@@ -338,7 +339,8 @@ def _cycle(P: np.ndarray, size: float, longest: int = 4) -> int:
 
 
 def _stopped(tr: Trajectory, i: int, k: int, v: np.ndarray) -> Outcome:
-    """A stopped run escaped when the loss was still falling, to below where it began; else it diverged."""
+    """A stopped run escaped when the loss was still falling, to below where it began, and fell on the step that
+    took it out; else it diverged."""
     if tr.causes[i] == "nan":
         return Outcome("diverged", f"diverged at step {k} (the step was not a finite number)", step=k)
     if tr.causes[i] == "flow":  # a flow has no step size to blow up: it ran away downhill
@@ -347,7 +349,9 @@ def _stopped(tr: Trajectory, i: int, k: int, v: np.ndarray) -> Outcome:
     seen = v[:k]
     seen = seen[np.isfinite(seen)]
     falling = seen.size >= 2 and seen[-1] < seen[0] and seen[-1] <= seen.min()
-    if falling:
+    # Escaped: the loss kept falling, on the very step that left too. (A step that threw the run out uphill, as
+    # L-BFGS's first long steps on Rosenbrock do, is the step size's doing, however the loss fell before it.)
+    if falling and tr.causes[i] != "rose":
         return Outcome("escaped", f"escaped at step {k}: the loss falls away without bound there", step=k)
     return Outcome("diverged", f"diverged at step {k}", step=k)
 
@@ -443,7 +447,7 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
     if record:
         X[0] = x
     stopped_at = np.full(runs, -1)
-    nan_step = np.zeros(runs, bool)
+    nan_step, fell = np.zeros(runs, bool), np.zeros(runs, bool)
     frozen = None
     grad = L.grad_fn or L.autograd_grad
     bar, t0 = None, time.perf_counter()
@@ -472,7 +476,9 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
                 out = ~np.all((x_new >= limit_lo) & (x_new <= limit_hi), axis=-1)
                 if out.any():
                     nan_step |= bad
-                    stopped_at[out & (stopped_at < 0)] = t + 1
+                    new = out & (stopped_at < 0)
+                    stopped_at[new] = t + 1
+                    fell[new] = _fell(L, x[new], x_new[new])
                     frozen = stopped_at >= 0
                     x_new[frozen] = x[frozen]
             x = x_new
@@ -485,8 +491,18 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
                 bar.update(10)
     if bar is not None:
         bar.close()
-    causes = tuple("nan" if nan_step[i] else ("left" if stopped_at[i] >= 0 else "") for i in range(runs))
+    causes = tuple("nan" if nan_step[i] else ("fell" if fell[i] else "rose") if stopped_at[i] >= 0 else "" for i in range(runs))
     return X, x, stopped_at, causes
+
+
+def _fell(L: Landscape, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Whether the loss fell on the step that took each run out of the region (from ``before`` to ``after``): the
+    one fact that tells a landscape falling away without bound from a step size that threw the run out."""
+    try:
+        a, b = np.asarray(L.f(before), float), np.asarray(L.f(after), float)
+    except Exception:  # a loss that cannot be evaluated out there did not fall
+        return np.zeros(len(before), bool)
+    return (b < a) & ~np.isnan(b)
 
 
 def run(

@@ -1,0 +1,173 @@
+"""Arguments checked at the door: one vocabulary for what is wrong and what is allowed, and a forecast of the
+memory and time a call will take, made before anything is allocated.
+
+Every public entry point checks what it is given here, raising its own module's error class (``LandscapeError``,
+``RunError``, ``OptimizerError``, ``DataError`` ...: all ``ValueError``), so that a careless input meets the same
+words wherever it goes::
+
+    >>> from toylands._args import whole, real
+    >>> whole("steps", 2.5, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be a whole number >= 0; got 2.5
+    >>> real("lr", "0.1", low=0, open_low=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be a number in (0, inf); got '0.1' (a str)
+
+A check costs a microsecond or two: cheap enough for every call, never inside a loop.
+Core code: numpy only.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._budget import check_memory, gib
+
+__all__ = ["got", "interval", "real", "reals", "whole", "positive", "probability", "choice", "flag", "afford",
+           "forecast", "gib"]  # fmt: skip
+
+#: Above this many seconds a forecast shows a progress bar.
+PROGRESS_SECONDS = 3.0
+
+
+def got(value) -> str:
+    """What was given, for an error message: ``2.5``, ``'0.1' (a str)``, ``None``, ``True (a bool)``."""
+    if value is None:
+        return "None"
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Real, np.ndarray)):
+        return f"{text} (a {type(value).__name__})"
+    return text
+
+
+def interval(low=None, high=None, open_low=False, open_high=False) -> str:
+    """``[0, 1)``, ``(0, inf)``: the allowed range, with brackets saying whether the ends belong to it."""
+    left = "(" if open_low or low is None else "["
+    right = ")" if open_high or high is None else "]"
+    return f"{left}{'-inf' if low is None else f'{low:g}'}, {'inf' if high is None else f'{high:g}'}{right}"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (Real, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def real(name: str, value, *, low=None, high=None, open_low=False, open_high=False, error: type = ValueError,
+         why: str = "") -> float:  # fmt: skip
+    """``value`` as a finite float in the range given, or ``error`` saying ``name must be a number in [low, high]``.
+
+    Strings (even ``'0.1'``), booleans, ``None`` and complex numbers are refused: a number is a number.
+    ``why`` is added to the message (what goes wrong outside the range).
+    """
+    ok = _is_number(value) and math.isfinite(value)
+    if ok:
+        value = float(value)
+        ok = (low is None or value > low or (value == low and not open_low)) and (
+            high is None or value < high or (value == high and not open_high)
+        )
+    if not ok:
+        allowed = f" in {interval(low, high, open_low, open_high)}" if low is not None or high is not None else ""
+        raise error(f"{name} must be a{' finite' if not allowed else ''} number{allowed}{'; ' + why if why else ''}; "
+                    f"got {got(value)}")  # fmt: skip
+    return value
+
+
+def positive(name: str, value, *, error: type = ValueError) -> float:
+    """``value`` as a float > 0."""
+    return real(name, value, low=0, open_low=True, error=error)
+
+
+def probability(name: str, value, *, error: type = ValueError) -> float:
+    """``value`` as a float in [0, 1]."""
+    return real(name, value, low=0, high=1, error=error)
+
+
+def reals(name: str, value, *, low=None, high=None, open_low=False, open_high=False, error: type = ValueError) -> np.ndarray:
+    """``value`` (a number or a 1-D array of numbers, e.g. one per run) as a float array, every entry checked as
+    ``real`` checks one: ``lr must be a number in (0, inf), or a 1-D array of them (one per run); got '0.1' (a str)``."""
+    allowed = f" in {interval(low, high, open_low, open_high)}" if low is not None or high is not None else ""
+    what = f"{name} must be a number{allowed}, or a 1-D array of them (one per run)"
+    if _is_number(value):
+        arr = np.asarray(float(value))
+    else:
+        items = value if isinstance(value, (list, tuple)) else None
+        if not isinstance(value, np.ndarray) and (items is None or not all(_is_number(v) for v in items)):
+            raise error(f"{what}; got {got(value)}")
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "iuf" or arr.ndim > 1:
+            shape = f"an array of shape {arr.shape}" if arr.ndim > 1 else f"an array of {arr.dtype}"
+            grid = " For a grid of two hyperparameters use toylands.grid(lr=..., momentum=...)." if arr.ndim > 1 else ""
+            raise error(f"{what}; got {shape}.{grid}")
+        arr = arr.astype(float)
+        if arr.size == 0:
+            raise error(f"{what}; got an empty array")
+    bad = ~np.isfinite(arr)
+    if low is not None:
+        bad |= (arr < low) | ((arr == low) & open_low)
+    if high is not None:
+        bad |= (arr > high) | ((arr == high) & open_high)
+    if bad.any():
+        shown = f"{arr.item():g}" if arr.ndim == 0 else f"an array containing {arr[bad].flat[0]:g}"
+        raise error(f"{what}; got {shown}")
+    return arr
+
+
+def whole(name: str, value, low: int = 1, *, high: int | None = None, error: type = ValueError, unit: str = "") -> int:
+    """``value`` as an int ``>= low`` (and ``<= high``), or ``error`` saying that ``name`` must be a whole number
+    (``unit``, e.g. ``" of steps"``): booleans, floats (even ``3.0``) and strings are refused."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Integral, np.integer)) or value < low or (
+        high is not None and value > high
+    ):
+        allowed = f">= {low}" if high is None else f"from {low} to {high}"
+        raise error(f"{name} must be a whole number{unit} {allowed}; got {got(value)}")
+    return int(value)
+
+
+def choice(name: str, value, options, *, error: type = ValueError):
+    """``value`` if it is one of ``options``, else ``error`` listing them."""
+    try:
+        ok = value in options
+    except TypeError:  # an unhashable value
+        ok = False
+    if not ok:
+        raise error(f"{name} must be one of {', '.join(map(repr, options))}; got {got(value)}")
+    return value
+
+
+def flag(name: str, value, *, error: type = ValueError) -> bool:
+    """``value`` if it is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise error(f"{name} must be True or False; got {got(value)}")
+    return bool(value)
+
+
+def afford(nbytes: float, what: str, advice: str, *, error: type = MemoryError) -> None:
+    """Refuse, before anything is allocated, work whose arrays would not fit in memory: ``"a grid of 10**12
+    points would need 7.28 TiB of memory, and 3.1 GiB is available: use a smaller n"`` (``run``'s words)."""
+    check_memory(float(nbytes), what, advice, error)
+
+
+def forecast(seconds: float, what: str, advice: str, *, max_seconds: float, error: type = ValueError) -> bool:
+    """Refuse work forecast to take longer than ``max_seconds``; return whether it is long enough for a progress bar.
+
+    ``seconds`` is an estimate made before the work starts (a timed pilot, scaled up).
+    """
+    if seconds > max_seconds:
+        raise error(f"{what} would take about {duration(seconds)} here (the limit is max_seconds={max_seconds:g}): {advice}")
+    return seconds > PROGRESS_SECONDS
+
+
+def duration(seconds: float) -> str:
+    """``'40 s'``, ``'12 minutes'``, ``'3.2 hours'``, ``'41 days'``."""
+    if seconds < 120:
+        return f"{seconds:.2g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.2g} hours"
+    return f"{seconds / 86400:.3g} days"
