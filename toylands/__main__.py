@@ -1,5 +1,6 @@
-"""Command line: ``python -m toylands gallery OUTDIR``, ``python -m toylands assign LESSONS OUTDIR`` and
-``python -m toylands assign --nbgrader [LESSONS] COURSE_DIR`` and ``python -m toylands site OUTDIR``."""
+"""Command line: ``python -m toylands gallery OUTDIR``, ``python -m toylands assign [--self-study] LESSONS OUTDIR``,
+``python -m toylands assign --nbgrader [--feedback full|format] [LESSONS] COURSE_DIR`` and ``python -m toylands site
+OUTDIR``."""
 
 from __future__ import annotations
 
@@ -18,10 +19,15 @@ def main(argv=None) -> int:
     a = sub.add_parser("assign", help="write the student versions of the lessons (solutions replaced by stubs), or with "
                        "--nbgrader an nbgrader course to grade them")  # fmt: skip
     a.add_argument("paths", nargs="+", metavar="PATH",
-                   help="LESSONS OUTDIR: the folder of lesson notebooks and the folder to write (created if missing; "
-                   "not inside LESSONS); with --nbgrader, LESSONS may be left out (default: lessons)")  # fmt: skip
+                   help="LESSONS OUTDIR: the folder of solved lessons and the folder to write (created if missing; not "
+                   "inside LESSONS, but it may be its parent: lessons/solutions lessons); with --nbgrader, LESSONS may "
+                   "be left out (default: lessons/solutions, or lessons)")  # fmt: skip
+    a.add_argument("--self-study", action="store_true", help="after each exercise, a collapsed cell that shows a solution "
+                   "on request")  # fmt: skip
     a.add_argument("--nbgrader", action="store_true", help="write OUTDIR as an nbgrader course: source/<lesson>/, "
-                   "autograded test cells, nbgrader_config.py")  # fmt: skip
+                   "autograded test cells with hidden tests, answer_key/checks.py, nbgrader_config.py")  # fmt: skip
+    a.add_argument("--feedback", choices=("full", "format"), help="with --nbgrader: what check() says in a release: "
+                   "full feedback (default), or only whether each answer has the right form (a number, a point)")  # fmt: skip
     a.add_argument("--force", action="store_true", help="replace files in OUTDIR that differ (students' edits are lost)")
     s = sub.add_parser("site", help="build the course as a website (Sphinx with MyST-NB; pip install -e \".[site]\")")
     s.add_argument("outdir", help="folder to write the site into (created if missing; a site built before is replaced)")
@@ -40,17 +46,23 @@ def main(argv=None) -> int:
             index = write_gallery(args.outdir, args.only, dpi=args.dpi, force=args.force)
             print(f"wrote {index}")
         elif args.command == "assign":
+            from pathlib import Path
+
             from .exercises import assign, assign_nbgrader
 
             if len(args.paths) > 2 or (len(args.paths) == 1 and not args.nbgrader):
-                parser.error("assign takes LESSONS OUTDIR (with --nbgrader, LESSONS may be left out: lessons)")
-            lessons, outdir = args.paths if len(args.paths) == 2 else ("lessons", args.paths[0])
+                parser.error("assign takes LESSONS OUTDIR (with --nbgrader, LESSONS may be left out: lessons/solutions)")
+            if args.nbgrader and args.self_study or args.feedback and not args.nbgrader:
+                parser.error("--self-study makes student versions, --feedback nbgrader releases: give --feedback only "
+                             "with --nbgrader, --self-study only without")  # fmt: skip
+            default = "lessons/solutions" if Path("lessons/solutions").is_dir() else "lessons"
+            lessons, outdir = args.paths if len(args.paths) == 2 else (default, args.paths[0])
             if args.nbgrader:
-                written = assign_nbgrader(lessons, outdir, force=args.force)
+                written = assign_nbgrader(lessons, outdir, force=args.force, feedback=args.feedback or "full")
                 print(f"wrote {len(written)} lessons as nbgrader assignments in {outdir}/source; in {outdir}, run "
                       "nbgrader generate_assignment LESSON to release one")  # fmt: skip
             else:
-                written = assign(lessons, outdir, force=args.force)
+                written = assign(lessons, outdir, force=args.force, self_study=args.self_study)
                 print(f"wrote {len(written)} student notebooks to {outdir}")
         elif args.command == "site":
             from .site import build_site

@@ -1,62 +1,79 @@
-"""Exercises that check themselves, and the student version of a lesson.
+"""Exercises that check themselves, and the student versions of a course.
 
 In a lesson, an exercise is a solution between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-(nbgrader's markers), followed by ``check("02.1", answer)``. The check says what is off and where
-to look, never the answer. Set ``TOYLANDS_STRICT=1`` (CI does) and a wrong answer raises instead.
+(nbgrader's markers), followed by ``check("02.1", threshold)``. The check says what is off and where
+to look, never the answer; it only prints (Run All never stops), unless ``TOYLANDS_STRICT=1`` (CI)
+or, for ``check(..., graded=True)``, nbgrader's own execution (``NBGRADER_EXECUTION``).
 
-This module is the machinery; the course's own checkers live in ``toylands.checks``, which
-registers them (lessons import ``check`` from there). A teacher's exercise is one function::
+This module is the machinery. A course's exercises live with its lessons, in a ``checks.py`` that
+``check`` finds the first time it meets a key it does not know: ``TOYLANDS_COURSE`` (a path), else
+``checks.py`` in the working folder, its parent or its grandparent. A definition is one function::
 
-    from toylands.exercises import exercise, Wrong
+    from toylands.exercises import exercise, Wrong, number
 
-    @exercise("my.1", "the stability threshold")
+    @exercise("my.1", "the stability threshold", points=2, answer=number)
     def _(threshold):
         if abs(threshold - 0.04) > 1e-6:
             raise Wrong("compare the learning rate with 2 / lambda_max")
         return "right: the steep direction sets the limit."
 
-``python -m toylands assign lessons/ OUTDIR`` writes the student versions: every solution block
-becomes a stub that keeps the notebook runnable (``answer = ...  # YOUR CODE HERE``, or a function
-that raises ``NotImplementedError``), so each check fails until the student fills it in.
+``python -m toylands assign [--self-study] LESSONS OUTDIR`` writes the student versions (every solution
+block becomes a stub that keeps the names: ``threshold = ...  # YOUR CODE HERE``), and
+``python -m toylands assign --nbgrader [--feedback format] LESSONS COURSE`` an nbgrader course.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import importlib.util
+import inspect
 import json
+import math
 import os
 import re
 import signal
+import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 
-from ._files import OutputError, write_files
+from ._files import OutputError, _content, write_files
 
-__all__ = ["check", "evaluate", "predict", "ExerciseError", "Wrong", "CHECKS", "exercise", "student_source", "assign",
-           "strict", "AssignError", "TIME_LIMIT", "audit", "assign_nbgrader", "nbgrader_notebook"]  # fmt: skip
+__all__ = ["check", "evaluate", "predict", "exercise", "format_only", "Wrong", "close", "same_word", "ExerciseError",
+           "CourseError", "AssignError", "strict", "audit", "load_course", "find_course", "time_limit_seconds",
+           "Format", "number", "count", "yes_no", "point", "array", "word", "words", "function", "landscape",
+           "optimizer", "anything", "format_only_source", "assign", "out_of_date", "assign_nbgrader",
+           "nbgrader_notebook", "student_notebook", "student_source", "CHECKS", "SPECS", "TIME_LIMIT"]  # fmt: skip
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECKS: dict = {}
-#: How each exercise is registered: its kind, its choices and how to make wrong answers (for audits).
+#: How each exercise is registered: kind, points, answer formats, argument names, time budget, choices, wrong answers.
 SPECS: dict = {}
 #: The predictions written down with ``predict``, by exercise.
 PREDICTIONS: dict = {}
 #: The last answers each exercise was checked with (so that a test can audit the feedback of a run lesson).
 ANSWERS: dict = {}
 KINDS = ("predict", "measure", "explain", "challenge")
-#: Seconds a check may take before it is stopped (a student's endless loop); TOYLANDS_CHECK_SECONDS overrides it.
+#: Seconds a check may take before it is stopped (a student's endless loop), unless its definition gives its own
+#: ``seconds``; the environment variable TOYLANDS_CHECK_SECONDS overrides both.
 TIME_LIMIT = 60.0
+#: The name of a course's file of exercise definitions, and the module name it is loaded under.
+COURSE_FILE, COURSE_MODULE = "checks.py", "toylands_course"
 
 
 class ExerciseError(AssertionError):
-    """A wrong (or missing) answer, raised in strict mode."""
+    """A wrong (or missing) answer, raised in strict mode or by a graded check under nbgrader."""
 
 
 class Wrong(Exception):
-    """Raised inside a checker: the message says what is off and how to think about it."""
+    """Raised inside a checker (or by an answer format): the message says what is off and how to think about it."""
+
+
+class CourseError(LookupError):
+    """An exercise that cannot be checked as things are set up: no course found, an unknown key, a setting not
+    understood. ``check`` prints it (and raises it only where a wrong answer would raise)."""
 
 
 class AssignError(OutputError):
@@ -80,37 +97,359 @@ def strict() -> bool:
     )
 
 
-def exercise(key: str, title: str, *, replace: bool = False, kind: str = "measure", choices=None, wrong=None,
-             unique: bool = True):  # fmt: skip
-    """Register a checker ``fn(*answers)`` for exercise ``key``: it returns a message when right, raises ``Wrong`` when not.
+def _grading() -> bool:
+    """Whether nbgrader itself is executing the notebook (autograde or validate): graded checks raise then."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
 
-    ``kind`` says what the exercise asks (``predict`` then check, ``measure``, ``explain`` or transfer, an
-    optional ``challenge``); ``choices`` lists the allowed words of a word answer; ``wrong(*answers)``
-    returns wrong answers (tuples of arguments) with which ``audit`` tests the feedback, where the
-    generic ones (a number off by half, another choice, ...) do not fit; ``unique=False`` says that
-    many answers are right (any learning rate that converges), so no one value is *the* answer.
 
-    An id that is taken stays taken, so that a teacher's exercise cannot silently replace one of the
-    course's: choose another id, or pass ``replace=True`` to replace it on purpose. Running the same
-    notebook cell again (the same function redefined) is fine.
-    """
+### answer formats: what form an answer takes, checked before (or, in a format-only course, instead of) the checker
+
+
+def _shown(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _norm(word: str) -> str:
+    return str(word).strip().lower().replace("-", " ").replace("_", " ")
+
+
+class Format:
+    """The form of one answer (a number, a point, one of some words ...): ``check(value, what)`` raises ``Wrong``
+    saying what is off (``threshold should be a number; got 'abc'``), ``str()`` describes it (``a number``) and
+    ``repr()`` is the code that makes it again (``point(2)``), so that a format-only checks.py can be written."""
+
+    def __init__(self, name: str, description: str, test, *args):
+        self.name, self.description, self._test, self.args = name, description, test, args
+
+    def check(self, value, what: str = "the answer") -> None:
+        """Raise ``Wrong`` unless ``value`` has this form (``what`` names it in the message)."""
+        problem = self._test(value)
+        if problem:
+            raise Wrong(f"{what} should be {self.description}; got {_shown(value)}{problem if isinstance(problem, str) else ''}.")
+
+    def __str__(self) -> str:
+        return self.description
+
+    def __repr__(self) -> str:
+        return f"{self.name}({', '.join(map(repr, self.args))})" if self.args else self.name
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Format) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+
+def _not_a_number(v) -> bool:
+    if isinstance(v, (str, bytes, bool, np.bool_)) or np.ndim(v) != 0:
+        return True
+    try:
+        return not math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return True
+
+
+def _not_numbers(v, shape, finite: bool):
+    if isinstance(v, (str, bytes)):
+        return True
+    try:
+        a = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        return True
+    if shape is not None and (a.ndim != len(shape) or any(n is not None and n != m for n, m in zip(shape, a.shape, strict=True))):
+        return f" (shape {a.shape})" if not isinstance(v, np.ndarray) else True
+    return finite and not np.all(np.isfinite(a))
+
+
+def _isinstance_of(module: str, name: str):
+    def test(v):
+        return not isinstance(v, getattr(importlib.import_module(module), name))
+
+    return test
+
+
+number = Format("number", "a number", _not_a_number)
+count = Format("count", "a whole number", lambda v: _not_a_number(v) or not float(v).is_integer())
+yes_no = Format("yes_no", "True or False", lambda v: not isinstance(v, (bool, np.bool_)))
+function = Format("function", "a function", lambda v: not callable(v) or isinstance(v, type))
+landscape = Format("landscape", "a tl.Landscape", _isinstance_of("toylands.landscape", "Landscape"))
+optimizer = Format("optimizer", "an optimizer (such as tl.gd(0.1))", _isinstance_of("toylands.optim", "Optimizer"))
+anything = Format("anything", "anything", lambda v: False)
+
+
+def point(dim: int) -> Format:
+    """A point with ``dim`` finite coordinates, like ``(1.0, 2.0)``."""
+    _whole(dim, "point(dim)")
+    example = "(" + ", ".join(f"{k + 1}.0" for k in range(min(dim, 3))) + (", ..." if dim > 3 else "") + ")"
+    return Format("point", f"a point with {dim} coordinates, like {example}", lambda v: _not_numbers(v, (dim,), True), dim)
+
+
+def array(shape: tuple | None = None) -> Format:
+    """An array of numbers, of ``shape`` if given (``None`` in it: any length along that axis)."""
+    if shape is not None:
+        shape = tuple(shape)
+        for n in shape:
+            if n is not None:
+                _whole(n, "array(shape)", low=0)
+    described = "an array of numbers" + (f" of shape {shape}".replace("None", "any") if shape is not None else "")
+    return Format("array", described, lambda v: _not_numbers(v, shape, False), *([shape] if shape is not None else []))
+
+
+def _words_described(choices) -> str:
+    return ", ".join(repr(c) for c in choices)
+
+
+def word(choices=None) -> Format:
+    """A word (a str), one of ``choices`` if given (compared without case, spaces, ``-`` or ``_`` mattering)."""
+    choices = _choices(choices)
+    allowed = {_norm(c) for c in choices or ()}
+
+    def test(v):
+        return not isinstance(v, str) or bool(allowed) and _norm(v) not in allowed
+
+    described = f"one of the words {_words_described(choices)}" if choices else "a word (a str)"
+    return Format("word", described, test, *([choices] if choices else []))
+
+
+def words(n: int | None = None, choices=None) -> Format:
+    """A list of ``n`` words (any number if ``None``), each one of ``choices`` if given."""
+    if n is not None:
+        _whole(n, "words(n)")
+    choices = _choices(choices)
+    one = word(choices)
+
+    def test(v):
+        if isinstance(v, (str, bytes)) or not isinstance(v, (list, tuple, np.ndarray)) or n is not None and len(v) != n:
+            return True
+        return any(one._test(w) for w in v)
+
+    described = f"a list of {n if n is not None else 'some'} words"
+    described += f", each one of {_words_described(choices)}" if choices else ""
+    return Format("words", described, test, n, *([choices] if choices else []))
+
+
+def _whole(n, what: str, low: int = 1) -> None:
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < low:
+        raise ValueError(f"{what} must be a whole number >= {low}; got {n!r}")
+
+
+def _choices(choices) -> tuple | None:
+    if choices is None:
+        return None
+    if isinstance(choices, str) or not all(isinstance(c, str) for c in choices) or not choices:
+        raise ValueError(f"choices must be a list of words (str); got {choices!r}")
+    return tuple(choices)
+
+
+def _formats(answer, names: tuple | None, key: str) -> tuple:
+    """``answer`` (None, one Format, or one per argument) as a tuple of Formats, one per argument in ``names``."""
+    if answer is None:
+        return (anything,) * len(names) if names is not None else ()
+    single = isinstance(answer, Format)
+    formats = (answer,) if single else tuple(answer) if isinstance(answer, (tuple, list)) else None
+    if formats is None or not all(isinstance(f, Format) for f in formats):
+        raise ValueError(f"exercise {key!r}: answer must be a format (number, point(2), word(...), ...) or a tuple of "
+                         f"them, one per argument of the checker; got {answer!r}")  # fmt: skip
+    if names is not None and len(formats) != len(names):
+        if single and answer is anything:
+            return (anything,) * len(names)
+        raise ValueError(f"exercise {key!r}: answer gives {len(formats)} format(s) but the checker takes {len(names)} "
+                         f"answer(s) ({', '.join(names)}): give one format per argument")  # fmt: skip
+    return formats
+
+
+def _argument_names(fn) -> tuple | None:
+    """The names of a checker's answers, or None when it takes any number (``*answers``)."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+### registering exercises
+
+
+def _positive_seconds(value, what: str) -> float:
+    """``value`` as a positive, finite number of seconds, or a ValueError naming ``what`` and what is allowed."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if isinstance(value, (bool, np.bool_)) or not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{what}={value!r} is not a time limit: give a positive number of seconds (e.g. 120); "
+                         "a check always has a limit, so that an endless loop cannot hang the notebook")  # fmt: skip
+    return seconds
+
+
+def _register(key, title, fn, *, kind, points, answer, names, seconds, replace, module, choices=None, wrong=None,
+              unique=True, format_only=False):  # fmt: skip
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"an exercise's key must be a non-empty str, like '02.1'; got {key!r}")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
+    if isinstance(points, (bool, np.bool_)) or not isinstance(points, (int, np.integer)) or points < 1:
+        raise ValueError(f"exercise {key!r}: points must be a whole number >= 1; got {points!r}")
+    if seconds is not None:
+        seconds = _positive_seconds(seconds, f"exercise {key!r}: seconds")
+    formats = _formats(answer, names, key)
+    if key in CHECKS and not replace:
+        old = SPECS[key]
+        rerun = (old["module"], old["qualname"]) == (module, getattr(fn, "__qualname__", None))
+        if old["module"] == COURSE_MODULE and module != COURSE_MODULE or not rerun and module != COURSE_MODULE:
+            raise ValueError(
+                f"exercise {key!r} is already registered ({CHECKS[key][0]!r}): choose another id, "
+                "or pass replace=True to replace it on purpose"
+            )
+    CHECKS[key] = (title, fn)
+    SPECS[key] = {"kind": kind, "points": int(points), "answer": formats, "names": names, "seconds": seconds,
+                  "choices": _choices(choices), "wrong": wrong, "unique": unique, "format_only": format_only,
+                  "module": module, "qualname": getattr(fn, "__qualname__", None)}  # fmt: skip
+
+
+def exercise(key: str, title: str, *, kind: str = "measure", points: int = 1, answer=None, seconds: float | None = None,
+             choices=None, wrong=None, unique: bool = True, replace: bool = False):  # fmt: skip
+    """Register a checker ``fn(*answers)`` for exercise ``key``: it returns a message when right, raises ``Wrong`` when not.
+
+    - ``kind``: what the exercise asks: ``predict`` then check, ``measure``, ``explain`` (or transfer), or an
+      optional ``challenge`` (never graded, not in nbgrader's ``max_score``).
+    - ``points``: what the exercise is worth in nbgrader (a whole number >= 1; ignored for a challenge).
+    - ``answer``: the form of the answer, one format per argument of the checker (``(point(2), number)``; a single
+      format for one argument). It is checked before the checker runs, and is all that a format-only course checks.
+      Default: ``anything``.
+    - ``seconds``: how long the check may run (default ``TIME_LIMIT``, 60 s): more for a check that trains a network.
+    - ``choices`` lists the allowed words of a word answer; ``wrong(*answers)`` returns wrong answers (tuples of
+      arguments) with which ``audit`` tests the feedback, where the generic ones do not fit; ``unique=False`` says
+      that many answers are right (any learning rate that converges), so no one value is *the* answer.
+
+    An id that is taken stays taken, so that a teacher's exercise cannot silently replace one of the course's:
+    choose another id, or pass ``replace=True`` to replace it on purpose. Running the same notebook cell again
+    (the same function redefined) is fine.
+    """
 
     def register(fn):
-        if key in CHECKS and not replace:
-            old = CHECKS[key][1]
-            rerun = (old.__module__, old.__qualname__) == (fn.__module__, fn.__qualname__)
-            if not rerun or old.__module__ == "toylands.checks":
-                raise ValueError(
-                    f"exercise {key!r} is already registered ({CHECKS[key][0]!r}): choose another id, "
-                    "or pass replace=True to replace it on purpose"
-                )
-        CHECKS[key] = (title, fn)
-        SPECS[key] = {"kind": kind, "choices": tuple(choices) if choices else None, "wrong": wrong, "unique": unique}
+        _register(key, title, fn, kind=kind, points=points, answer=answer, names=_argument_names(fn),
+                  seconds=seconds, replace=replace, module=getattr(fn, "__module__", None), choices=choices,
+                  wrong=wrong, unique=unique)  # fmt: skip
         return fn
 
+    if kind not in KINDS:  # say so at once, not when the function comes
+        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
     return register
+
+
+def format_only(key: str, title: str, *, kind: str = "measure", points: int = 1, answer=None, names=None,
+                seconds: float | None = None) -> None:  # fmt: skip
+    """Register exercise ``key`` without its reference answer: its check says only whether the answer has the form
+    ``answer`` (one format per name in ``names``). What ``format_only_source`` writes, for a graded assignment whose
+    ``check()`` must not be an oracle."""
+    names = tuple(names) if names is not None else None
+    _register(key, title, None, kind=kind, points=points, answer=answer, names=names, seconds=seconds, replace=False,
+              module=COURSE_MODULE, format_only=True)  # fmt: skip
+
+
+def format_only_source(keys=None) -> str:
+    """The text of a checks.py that registers the exercises ``keys`` (default: all registered) with their titles,
+    kinds, points and answer formats, but no reference computation (``format_only``)."""
+    keys = sorted(CHECKS) if keys is None else list(keys)
+    used = sorted({f.name for k in keys for f in SPECS[k]["answer"]} | {"format_only"})
+    lines = [
+        '"""The course\'s exercises without their answers: check() says only whether an answer has the right form',
+        "(a number, a point, ...); it is graded when you hand it in. Written by python -m toylands assign --nbgrader",
+        '--feedback format."""',
+        "",
+        f"from toylands.exercises import {', '.join(used)}",
+        "",
+    ]
+    for k in keys:
+        title, s = CHECKS[k][0], SPECS[k]
+        answer = s["answer"][0] if len(s["answer"]) == 1 else s["answer"]
+        extra = f", seconds={s['seconds']!r}" if s["seconds"] else ""
+        lines.append(f"format_only({k!r}, {title!r}, kind={s['kind']!r}, points={s['points']}, answer={answer!r}, "
+                     f"names={s['names']!r}{extra})")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+### finding the course's definitions
+
+#: The course file loaded in this process (None until one is).
+_LOADED: dict = {"path": None}
+
+
+def _course_candidates(start=None) -> list[Path]:
+    here = Path(start) if start is not None else Path.cwd()
+    return [folder / COURSE_FILE for folder in (here, *list(here.parents)[:2])]
+
+
+def find_course(start=None) -> Path:
+    """The course's checks.py: ``TOYLANDS_COURSE`` if set, else ``checks.py`` in ``start`` (default: the working
+    folder), its parent or its grandparent. A ``CourseError`` says where it looked when there is none."""
+    env = os.environ.get("TOYLANDS_COURSE", "").strip()
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise CourseError(f"TOYLANDS_COURSE={env!r} is not a file: set it to the path of the course's checks.py, "
+                              "or unset it to use the checks.py beside this notebook")  # fmt: skip
+        return path
+    tried = _course_candidates(start)
+    for path in tried:
+        if path.is_file():
+            return path
+    raise CourseError(
+        f"the course's exercise definitions were not found: looked for {', '.join(str(p) for p in tried)}. Download "
+        "checks.py from the course and put it beside this notebook, or set TOYLANDS_COURSE to its path."
+    )
+
+
+def load_course(path=None) -> Path:
+    """Run the course's checks.py (``path``, or ``find_course()``) as the module ``toylands_course``, which registers
+    its exercises. Returns its path; a ``CourseError`` names the file when it fails (nothing of it stays registered)."""
+    path = Path(path) if path is not None else find_course()
+    before = set(CHECKS)
+    spec = importlib.util.spec_from_file_location(COURSE_MODULE, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[COURSE_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as e:
+        sys.modules.pop(COURSE_MODULE, None)
+        for key in set(CHECKS) - before:
+            CHECKS.pop(key), SPECS.pop(key)
+        raise CourseError(f"the course's exercise definitions in {path} could not be loaded: {type(e).__name__}: {e}") from e
+    _LOADED["path"] = path
+    return path
+
+
+def _ensure(key: str) -> None:
+    """Load the course the first time an unknown key is met; a CourseError if ``key`` is still unknown."""
+    if key in CHECKS:
+        return
+    if _LOADED["path"] is None:
+        load_course()
+        if key in CHECKS:
+            return
+    raise CourseError(f"no exercise {key!r} in {_LOADED['path']}; it defines {', '.join(sorted(CHECKS)) or 'none'}. "
+                      "Is this notebook from the same course (and version) as that checks.py?")  # fmt: skip
+
+
+### checking
+
+
+def time_limit_seconds(key: str | None = None) -> float:
+    """How long the check of ``key`` may run: TOYLANDS_CHECK_SECONDS if set, else the exercise's own ``seconds``,
+    else ``TIME_LIMIT``. A setting that is not a positive number of seconds is a CourseError, never a limit off."""
+    raw = os.environ.get("TOYLANDS_CHECK_SECONDS")
+    if raw is not None and raw.strip():
+        try:
+            return _positive_seconds(raw.strip(), "TOYLANDS_CHECK_SECONDS")
+        except ValueError as e:
+            raise CourseError(str(e)) from None
+    return (SPECS.get(key) or {}).get("seconds") or TIME_LIMIT
 
 
 def predict(key: str, prediction) -> None:
@@ -125,53 +464,89 @@ def predict(key: str, prediction) -> None:
     print(f"✎ Exercise {key}: your prediction, {prediction!r}, is written down. Now run the experiment below.")
 
 
+#: The last check's verdict, so that a graded check right after a visible one of the same answers does not run twice.
+_LAST: dict = {}
+
+
 def check(key: str, *answers, graded: bool = False) -> None:
-    """Check the answer(s) to exercise ``key`` and print the verdict; raise when it is wrong in strict mode, or when
-    ``graded`` (an autograder's test cell, which scores a cell that raises as wrong)."""
-    ok, message = evaluate(key, *answers)
-    title = CHECKS[key][0]
+    """Check the answer(s) to exercise ``key`` and print the verdict.
+
+    It never raises, so that Run All goes on, except in strict mode (``TOYLANDS_STRICT``), and, with
+    ``graded=True`` (nbgrader's hidden tests), under nbgrader's own execution (``NBGRADER_EXECUTION``), where a
+    wrong or missing answer must raise to score nothing.
+    """
+    raising = strict() or graded and _grading()
+    try:
+        _ensure(key)
+        if graded and SPECS[key]["format_only"] and _grading():
+            raise CourseError(f"the checks.py loaded ({_LOADED['path']}) holds only the answers' formats, so it cannot "
+                              "grade: set TOYLANDS_COURSE to the course's answer key (the nbgrader_config.py that "
+                              "python -m toylands assign --nbgrader writes does)")  # fmt: skip
+        last = _LAST.get(key)
+        if graded and last and len(last[0]) == len(answers) and all(a is b for a, b in zip(last[0], answers, strict=True)):
+            ok, message = last[1]
+        else:
+            ok, message = evaluate(key, *answers)
+    except CourseError as e:
+        print(f"⚠ Exercise {key} cannot be checked: {e}")
+        if raising:
+            raise
+        return
+    _LAST[key] = (answers, (ok, message))
+    title, spec = CHECKS[key][0], SPECS[key]
     if not any(a is Ellipsis for a in answers):
         ANSWERS[key] = answers
-    print(f"{'✓' if ok else '✗'} Exercise {key} ({title}): {message or 'correct.'}")
-    if SPECS.get(key, {}).get("kind") == "predict":
+    mark = "○" if message.startswith("not answered yet") else "•" if ok and spec["format_only"] else "✓" if ok else "✗"
+    print(f"{mark} Exercise {key} ({title}): {message or 'correct.'}")
+    if spec["kind"] == "predict" and mark in "✓✗":
         if key in PREDICTIONS:
             print(f"  You predicted {PREDICTIONS[key]!r}." + (" Was it right?" if ok else " Compare it with what you measured."))
         else:
             print("  No prediction was written down for this one: next time, predict(...) first.")
-    if not ok and (graded or strict()):
+    if not ok and raising:
         raise ExerciseError(f"exercise {key}: {message}")
 
 
 def evaluate(key: str, *answers, seconds: float | None = None) -> tuple[bool, str]:
     """``(right?, feedback)`` for the answer(s) to exercise ``key``, without printing anything.
 
-    The checker runs at most ``seconds`` (default ``TIME_LIMIT``, or ``TOYLANDS_CHECK_SECONDS``): a
-    student's function that never returns is stopped, and the feedback says so.
+    The answers' formats are checked first; then the checker runs at most ``seconds`` (default
+    ``time_limit_seconds(key)``): a student's function that never returns is stopped, and the feedback says so.
+    Whatever the student's code raises (SystemExit included) becomes feedback; only a KeyboardInterrupt (the
+    user's, or nbgrader's on a cell's time-out) goes through. A CourseError when the exercise cannot be found.
     """
-    if key not in CHECKS:
-        hint = " The course's exercises are registered by toylands.checks: from toylands.checks import check."
-        raise KeyError(f"no exercise {key!r}; known: {', '.join(sorted(CHECKS)) or 'none yet'}.{hint}")
+    _ensure(key)
     title, fn = CHECKS[key]
-    limit = float(os.environ.get("TOYLANDS_CHECK_SECONDS", TIME_LIMIT)) if seconds is None else seconds
+    spec = SPECS[key]
+    limit = time_limit_seconds(key) if seconds is None else _positive_seconds(seconds, "seconds")
+    if any(a is Ellipsis for a in answers):
+        return False, "not answered yet: replace the `...` with your answer."
+    names, formats = spec["names"], spec["answer"]
+    labels = names or tuple(f"answer {i + 1}" for i in range(len(answers)))
+    if names is not None and len(answers) != len(names):
+        return False, (f"this check takes {len(names)} answer(s), ({', '.join(names)}); got {len(answers)}: "
+                       f"check({key!r}, {', '.join(names)})")  # fmt: skip
     try:
-        if any(a is Ellipsis for a in answers):
-            raise Wrong("not answered yet: replace the `...` with your answer.")
+        for value, fmt, name in zip(answers, formats, labels, strict=False):
+            fmt.check(value, name)
+        if spec["format_only"]:
+            described = "; ".join(f"{n}: {f}" for n, f in zip(labels, formats, strict=False))
+            described = described if len(formats) > 1 else formats[0] if formats else anything
+            return True, f"the format is right ({described}); it is graded when you hand in."
         with time_limit(limit):
             message = fn(*answers)
     except Wrong as w:
-        message, ok = str(w), False
+        return False, str(w)
     except TimeUp:
-        message = f"the check was stopped after {limit:g} s: your answer never finished (is there a loop that never ends?)."
-        ok = False
-    except Exception as e:  # the student's own code failed inside the check
+        return False, (f"the check took longer than {limit:g} s (an endless loop, or a slow machine: "
+                       "set TOYLANDS_CHECK_SECONDS)")  # fmt: skip
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # the student's own code failed inside the check (SystemExit would end the kernel)
         if _caused_by(e, NotImplementedError):
-            message = "not answered yet: your function still raises NotImplementedError."
-        else:
-            message = f"your answer raised {type(e).__name__}: {e}"
-        ok = False
-    else:
-        ok = True
-    return ok, message
+            return False, "not answered yet: your function still raises NotImplementedError."
+        return False, f"your answer raised {type(e).__name__}" + (f": {e}" if str(e) else "")
+    return True, message
 
 
 class TimeUp(BaseException):
@@ -182,7 +557,7 @@ class TimeUp(BaseException):
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Stop the code inside after ``seconds`` with ``TimeUp`` (on the main thread of a Unix process; elsewhere no limit)."""
-    usable = seconds and seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
@@ -205,6 +580,53 @@ def _caused_by(e, kind) -> bool:
             return True
         e = e.__cause__ or e.__context__
     return False
+
+
+### a missing answer in IPython: a friendly message, not a NameError
+
+
+def not_defined(error: NameError, key: str) -> None:
+    """What a ``check``/``predict`` cell says when a name it passes is not defined (the answer cell was not run, or
+    its line was deleted). Re-raises where a wrong answer would raise (strict mode, nbgrader's execution)."""
+    if strict() or _grading():
+        raise error
+    name = getattr(error, "name", None) or str(error)
+    if name in ("check", "predict"):
+        print(f"⚠ Exercise {key}: `{name}` is not defined: run the notebook's first cells (the imports) first.")
+    else:
+        print(f"○ Exercise {key}: `{name}` is not defined yet: write your answer in the cell above and run it, then "
+              "this one.")  # fmt: skip
+
+
+class _GuardNames(ast.NodeTransformer):
+    """IPython AST transformer: a cell's top-level ``check("key", ...)``/``predict("key", ...)`` statement runs inside
+    ``try: ... except NameError``, which ``not_defined`` turns into a friendly message."""
+
+    def visit_Module(self, node):
+        node.body = [self._guard(s) for s in node.body]
+        return node
+
+    @staticmethod
+    def _guard(stmt):
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("check", "predict")
+                and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):  # fmt: skip
+            return stmt
+        key = call.args[0].value
+        handler = ast.parse(f"__import__('toylands.exercises').exercises.not_defined(_toylands_missing, {key!r})").body
+        caught = ast.ExceptHandler(ast.Name("NameError", ast.Load()), "_toylands_missing", handler)
+        guarded = ast.Try(body=[stmt], handlers=[caught], orelse=[], finalbody=[])
+        return ast.fix_missing_locations(ast.copy_location(guarded, stmt))
+
+
+def _guard_names_in_ipython() -> None:
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and not any(isinstance(t, _GuardNames) for t in shell.ast_transformers):
+        shell.ast_transformers.append(_GuardNames())
+
+
+_guard_names_in_ipython()
 
 
 ### auditing the feedback: wrong answers are refused, and no feedback gives the answer away
@@ -280,6 +702,7 @@ def audit(key: str, answers: tuple | None = None, solution: str = "") -> list[st
     """Problems with the feedback of exercise ``key``, tried on wrong answers near the right ``answers`` (default: the
     last answers it was checked with): a wrong answer accepted, or a message that shows the right answer or a line of
     ``solution``. An empty list is a clean bill."""
+    _ensure(key)
     answers = ANSWERS.get(key) if answers is None else answers
     if answers is None:
         return [f"exercise {key} was never checked, so it cannot be audited"]
@@ -317,6 +740,7 @@ def same_word(value, allowed: set, what: str, hint: str):
     word = str(value).strip().lower().replace("-", " ").replace("_", " ")
     if word not in allowed:
         raise Wrong(f"{what} = {value!r} is not right: {hint}")
+
 
 
 ### student versions
@@ -399,9 +823,36 @@ def _read_notebook(path: Path) -> dict:
     return nb
 
 
-def student_notebook(nb: dict, name: str = "notebook") -> dict:
-    """The student version of a notebook (a dict, as read from JSON): solutions replaced, outputs cleared."""
+_CHECK_CALL = re.compile(r"""^check\((['"])([\w.]+)\1""", re.M)
+
+
+def _shown_solution(source: str) -> str:
+    """The code a student may ask to see: from the first solution marker to the last, the marker lines dropped."""
+    lines = source.splitlines()
+    marks = [i for i, line in enumerate(lines) if BEGIN in line or END in line]
+    indent = re.match(r"[ \t]*", lines[marks[0]]).group(0)
+    kept = [line for line in lines[marks[0] : marks[-1] + 1] if BEGIN not in line and END not in line]
+    return "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in kept).strip("\n")
+
+
+#: The summary line of the collapsed cell that shows a solution in a self-study notebook.
+SHOW_SOLUTION = "Show a solution (try first)"
+
+
+def _solution_cell(cell: dict, code: str) -> dict:
+    """A collapsed markdown cell that shows ``code`` on request (Neuromatch's "click for solution")."""
+    new = {"cell_type": "markdown", "metadata": {},
+           "source": f"<details>\n<summary>{SHOW_SOLUTION}</summary>\n\n```python\n{code}\n```\n\n</details>"}  # fmt: skip
+    if "id" in cell:
+        new["id"] = f"{cell['id']}-solution"[:64]
+    return new
+
+
+def student_notebook(nb: dict, name: str = "notebook", self_study: bool = False) -> dict:
+    """The student version of a notebook (a dict, as read from JSON): solutions replaced, outputs cleared; with
+    ``self_study``, each exercise's check cell is followed by a collapsed cell that shows a solution on request."""
     nb = json.loads(json.dumps(nb))  # a deep copy
+    cells = []
     for k, cell in enumerate(nb["cells"]):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise AssignError(f"{name}: cell {k} is not a notebook cell")
@@ -417,6 +868,10 @@ def student_notebook(nb: dict, name: str = "notebook") -> dict:
                 raise AssignError(f"{name}: cell {k}: the student version does not compile ({error})")
             cell["outputs"], cell["execution_count"] = [], None
         cell["source"] = new
+        cells.append(cell)
+        if self_study and cell["cell_type"] == "code" and new != source and _CHECK_CALL.search(source.rsplit(END, 1)[-1]):
+            cells.append(_solution_cell(cell, _shown_solution(source)))
+    nb["cells"] = cells
     return nb
 
 
@@ -432,10 +887,23 @@ def _notebook_bytes(nb: dict) -> bytes:
     return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _plan(src: Path, out: Path) -> dict[Path, bytes | Path]:
-    """Every file of the student folder: notebooks as their new bytes, other files as the path to copy."""
-    return {out / rel: _notebook_bytes(student_notebook(_read_notebook(path), str(path))) if path.suffix == ".ipynb"
-            else path for path, rel in _files(src)}  # fmt: skip
+def _course_file(src: Path) -> Path | None:
+    """The course's checks.py for a folder of lessons: in it, or in its parent (``lessons/solutions`` -> ``lessons``)."""
+    for folder in (src, src.parent):
+        if (folder / COURSE_FILE).is_file():
+            return folder / COURSE_FILE
+    return None
+
+
+def _plan(src: Path, out: Path, self_study: bool = False) -> dict[Path, bytes | Path]:
+    """Every file of the student folder: notebooks as their new bytes, other files as the path to copy, and the
+    course's checks.py (unless the student folder is where it already is)."""
+    plan = {out / rel: _notebook_bytes(student_notebook(_read_notebook(path), str(path), self_study))
+            if path.suffix == ".ipynb" else path for path, rel in _files(src)}  # fmt: skip
+    course = _course_file(src)
+    if course is not None and (out / COURSE_FILE).resolve() != course.resolve():
+        plan[out / COURSE_FILE] = course
+    return plan
 
 
 def _folders(src, out, what: str) -> tuple[Path, Path]:
@@ -452,18 +920,30 @@ def _folders(src, out, what: str) -> tuple[Path, Path]:
     return src, out
 
 
-def assign(src, out, force: bool = False) -> list[Path]:
-    """Write the student version of every notebook under ``src`` to ``out`` (outputs cleared), and copy every other
-    file (``images/`` and such) beside them. Returns the notebooks written.
+def _outside_sources(plan: dict, src: Path) -> None:
+    """Refuse a plan that would write inside the lessons folder or over one of its files (``out`` may be its parent)."""
+    real_src = src.resolve()
+    sources = {p.resolve() for p, _ in _files(src)}
+    bad = [p for p in plan if (r := p.resolve()) in sources or real_src == r or real_src in r.parents]
+    if bad:
+        raise AssignError(f"{len(bad)} of the files to write ({', '.join(map(str, bad[:3]))}) would land inside the "
+                          f"lessons folder {src} and overwrite the teacher's solutions; nothing was written")  # fmt: skip
 
-    Refuses an ``out`` that is ``src`` or lies inside it (it would overwrite the teacher's solutions), and,
-    unless ``force``, files in ``out`` whose contents differ from what would be written (a student's edits).
-    Every notebook is read and converted before anything is written: a broken one stops it all.
+
+def assign(src, out, force: bool = False, self_study: bool = False) -> list[Path]:
+    """Write the student version of every notebook under ``src`` to ``out`` (outputs cleared), copy every other
+    file (``images/`` and such) beside them, and the course's checks.py (found in ``src`` or its parent). With
+    ``self_study``, each exercise offers its solution in a collapsed cell. Returns the notebooks written.
+
+    ``out`` may be ``src``'s parent (``lessons/solutions`` -> ``lessons``), but nothing is written inside ``src``
+    or over one of its files. Unless ``force``, files in ``out`` whose contents differ from what would be written
+    (a student's edits) are refused. Every notebook is read and converted before anything is written.
     """
     src, out = _folders(src, out, "student folder")
-    plan = _plan(src, out)
+    plan = _plan(src, out, self_study)
     if not any(p.suffix == ".ipynb" for p in plan):
         raise AssignError(f"{src} holds no notebooks (.ipynb)")
+    _outside_sources(plan, src)
     try:
         written = write_files(plan, force, "student files")
     except OutputError as e:
@@ -471,19 +951,39 @@ def assign(src, out, force: bool = False) -> list[Path]:
     return [p for p in written if p.suffix == ".ipynb"]
 
 
+def out_of_date(src, out, self_study: bool = False) -> list[Path]:
+    """The files of the student folder ``out`` that differ from what ``assign(src, out, self_study=...)`` would
+    write (or are missing), and its notebooks that no source makes any more. Empty when it is up to date."""
+    src, out = _folders(src, out, "student folder")
+    plan = _plan(src, out, self_study)
+    stale = [p for p, item in plan.items() if not p.is_file() or p.read_bytes() != _content(item)]
+    real_src = src.resolve()
+    orphans = [p for p in sorted(out.rglob("*.ipynb")) if p not in plan and real_src not in p.resolve().parents
+               and not any(part.startswith(".") for part in p.relative_to(out).parts)]  # fmt: skip
+    return stale + orphans
+
+
 ### nbgrader
 
-#: nbgrader's own stub for a cleared solution (its default), and how long one cell may run when it autogrades.
+#: The configuration of a course written by ``assign --nbgrader``.
 NBGRADER_CONFIG = """\
 # nbgrader configuration of a toylands course (written by python -m toylands assign --nbgrader).
+import os
+
 c = get_config()
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+# The hidden tests grade against the course's own exercise definitions (answer_key/checks.py), whatever checks.py a
+# release or a submission holds: nbgrader's kernels (autograde, validate) inherit this environment.
+os.environ["TOYLANDS_COURSE"] = os.path.join(os.path.dirname(os.path.abspath(__file__)), "answer_key", "checks.py")
+# Each solution keeps the names its check needs (the stub lines above it), so what nbgrader clears is left empty.
+c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A lesson cell may train a small network for tens of seconds; a student's endless loop is stopped after this
 # many seconds, which costs that exercise, not the notebook (nbgrader runs on past a cell's error).
 c.Execute.timeout = 180
 c.Execute.interrupt_on_timeout = True
 """
+FEEDBACKS = ("full", "format")
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 def _nbgrader(cell: dict, grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
@@ -494,16 +994,29 @@ def _nbgrader(cell: dict, grade_id: str, *, solution=False, grade=False, locked=
     return cell
 
 
-_CHECK_CALL = re.compile(r"""^check\((['"])([\w.]+)\1""", re.M)
+def _stubs_above(source: str) -> str:
+    """``source`` with each solution block's stub written just above it, so that nbgrader's release, which clears
+    the block, keeps the names the check needs (``threshold = ...  # YOUR CODE HERE``)."""
+
+    def replace(m):
+        indent, block = m.group(1), m.group(2)
+        body = "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in block.splitlines())
+        used = set(re.findall(r"[A-Za-z_]\w*", source[m.end() :]))
+        return "".join(indent + line + "\n" for line in _stub(body, used).splitlines()) + m.group(0)
+
+    return _CODE_PATTERN.sub(replace, source)
 
 
-def nbgrader_notebook(nb: dict, name: str = "notebook", points: int = 1) -> dict:
-    """The nbgrader source version of a lesson (a dict, as read from JSON), outputs cleared.
+def nbgrader_notebook(nb: dict, name: str = "notebook") -> dict:
+    """The nbgrader source version of a lesson (a dict, as read from JSON), outputs cleared; the course's exercises
+    must be registered (``load_course``), for their kinds and points.
 
-    Each exercise cell is split in two: its solution (an nbgrader solution cell, which nbgrader clears to a stub)
-    and its ``check(...)``, now an autograded, read-only test cell worth ``points`` that calls
-    ``check(..., graded=True)`` so that a wrong or missing answer raises and scores nothing. A prediction is a
-    solution cell that is not graded. Every other cell is read-only.
+    Each exercise cell is split in two: its solution (an ungraded nbgrader solution cell, with the stub lines above
+    the solution, which nbgrader clears) and its check, a read-only test cell. The test cell of a graded exercise
+    is worth the exercise's points: the visible ``check(...)`` prints, and the hidden test
+    ``check(..., graded=True)``, which the release does not hold, raises under autograding when the answer is
+    wrong or missing. A challenge's check is not graded; a prediction is an ungraded solution cell. Every other
+    cell is read-only.
     """
     nb = json.loads(json.dumps(nb))
     cells = []
@@ -512,50 +1025,88 @@ def nbgrader_notebook(nb: dict, name: str = "notebook", points: int = 1) -> dict
             raise AssignError(f"{name}: cell {k} is not a notebook cell")
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
+        try:
+            student_source(source, cell["cell_type"])  # refuses a block without its END (or BEGIN)
+        except ValueError as e:
+            raise AssignError(f"{name}: cell {k}: {e}") from None
         cell["source"] = source
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         if END not in source:
             cells.append(_nbgrader(cell, f"cell-{k}", locked=True))
             continue
+        if cell["cell_type"] != "code":  # an answer in words
+            cells.append(_nbgrader(cell, f"answer-{k}", solution=True))
+            continue
+        source = _stubs_above(source)
         head, tail = source.rsplit(END, 1)
         line_end = tail.find("\n")
         solution = head + END + (tail[:line_end] if line_end >= 0 else tail)
         rest = tail[line_end + 1 :] if line_end >= 0 else ""
         checked = _CHECK_CALL.search(rest)
-        if cell["cell_type"] != "code" or not checked:  # a prediction, or an answer in words
+        if not checked:  # a prediction
+            cell["source"] = source
             cells.append(_nbgrader(cell, f"answer-{k}", solution=True))
             continue
         key = checked.group(2)
-        ident = re.sub(r"\W", "_", key)
+        if key not in SPECS:
+            raise AssignError(f"{name}: cell {k} checks exercise {key!r}, which the course's checks.py does not define")
+        spec, ident = SPECS[key], re.sub(r"\W", "_", key)
         cell["source"] = solution.rstrip("\n")
         cells.append(_nbgrader(cell, f"exercise-{ident}", solution=True))
         call = rest.strip("\n")
-        graded = re.sub(r"\)\s*$", ", graded=True)", call) if call.rstrip().endswith(")") else call
-        if "graded=True" not in graded:
+        if not re.fullmatch(r"check\(.*\)\s*", call, re.S):
             raise AssignError(f"{name}: cell {k}: the check of exercise {key} must end the cell: {call!r}")
         test = {"cell_type": "code", "execution_count": None, "id": f"check-{ident}", "metadata": {}, "outputs": [],
-                "source": graded}  # fmt: skip
-        cells.append(_nbgrader(test, f"check-{ident}", grade=True, locked=True, points=points))
+                "source": call.rstrip()}  # fmt: skip
+        if spec["kind"] == "challenge":  # optional: its check only prints, and it is not in max_score
+            cells.append(_nbgrader(test, f"check-{ident}", locked=True))
+            continue
+        graded = re.sub(r"\)\s*$", ", graded=True)", call.rstrip())
+        test["source"] = f"{call.rstrip()}\n{HIDDEN_BEGIN}\n{graded}\n{HIDDEN_END}"
+        cells.append(_nbgrader(test, f"check-{ident}", grade=True, locked=True, points=spec["points"]))
     nb["cells"] = cells
     return nb
 
 
-def assign_nbgrader(src, course, force: bool = False) -> list[Path]:
+def assign_nbgrader(src, course, force: bool = False, feedback: str = "full") -> list[Path]:
     """Write the lessons under ``src`` as an nbgrader course: ``course/source/<lesson>/<lesson>.ipynb`` (each lesson
-    an assignment, with the files beside the lessons copied into every one) and ``course/nbgrader_config.py``.
+    an assignment, with the files beside the lessons copied into every one, and a checks.py), the course's full
+    definitions in ``course/answer_key/checks.py``, and ``course/nbgrader_config.py``, which points
+    TOYLANDS_COURSE at that answer key for nbgrader's kernels. Returns the notebooks written.
+
+    ``feedback="full"``: the releases carry the course's checks.py, so check() says what is off, as in self-study.
+    ``feedback="format"``: they carry a generated checks.py that checks only each answer's form, so that check() is
+    no oracle during a graded assignment; autograding still grades with the answer key.
+
     Then, in ``course``: ``nbgrader generate_assignment <lesson>``, and after the students hand in, ``nbgrader
-    autograde <lesson>`` and ``nbgrader export``. Returns the notebooks written."""
+    autograde <lesson>`` and ``nbgrader export``.
+    """
+    if feedback not in FEEDBACKS:
+        raise AssignError(f"feedback must be one of {', '.join(FEEDBACKS)}; got {feedback!r}")
     src, course = _folders(src, course, "course folder")
     lessons = sorted(p for p in src.glob("*.ipynb") if re.match(r"\d\d-", p.name))
     if not lessons:
         raise AssignError(f"{src} holds no numbered lessons (NN-name.ipynb)")
+    definitions = _course_file(src)
+    if definitions is None:
+        raise AssignError(f"no {COURSE_FILE} in {src} or {src.parent}: the exercises' kinds and points come from the "
+                          "course's definitions")  # fmt: skip
+    try:
+        load_course(definitions)
+    except CourseError as e:
+        raise AssignError(str(e)) from None
+    keys = [k for k, s in SPECS.items() if s["module"] == COURSE_MODULE and not s["format_only"]]
+    checks = format_only_source(keys).encode() if feedback == "format" else definitions
     extras = [(path, rel) for path, rel in _files(src) if path.suffix != ".ipynb"]
-    plan: dict[Path, bytes | Path] = {course / "nbgrader_config.py": NBGRADER_CONFIG.encode()}
+    plan: dict[Path, bytes | Path] = {course / "nbgrader_config.py": NBGRADER_CONFIG.encode(),
+                                      course / "answer_key" / COURSE_FILE: definitions}  # fmt: skip
     for path in lessons:
         folder = course / "source" / path.stem
         plan[folder / path.name] = _notebook_bytes(nbgrader_notebook(_read_notebook(path), str(path)))
         plan.update({folder / rel: extra for extra, rel in extras})
+        plan[folder / COURSE_FILE] = checks
+    _outside_sources(plan, src)
     try:
         written = write_files(plan, force, "course files")
     except OutputError as e:
