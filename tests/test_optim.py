@@ -653,10 +653,10 @@ def test_bad_learning_rates_are_refused_by_name(lr):
     [
         (lambda: tl.momentum(0.1, momentum=1.0), "momentum must be a number in \\[0, 1\\)"),
         (lambda: tl.adam(0.1, b2=1.5), "b2 must be a number in"),
-        (lambda: tl.rmsprop(0.1, alpha=-0.1), "alpha must be a number in"),
-        (lambda: tl.sgd(0.1, noise=-1), "noise must be a number in"),
+        (lambda: tl.rmsprop(0.1, alpha=-0.1), "alpha must be a number in \\[0, 1\\]"),
+        (lambda: tl.sgd(0.1, noise=-1), "noise must be a number >= 0"),
         (lambda: tl.gd(np.ones((2, 2))), "1-D array .* toylands.grid"),
-        (lambda: tl.gd("fast"), "lr must be a number"),
+        (lambda: tl.gd("fast"), "lr must be a positive number.*got 'fast' \\(a str\\)"),
         (lambda: tl.step_decay(0.1, every=0), "every must be a whole number of steps >= 1"),
     ],
 )

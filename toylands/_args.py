@@ -13,7 +13,7 @@ words wherever it goes::
     >>> real("lr", "0.1", low=0, open_low=True)
     Traceback (most recent call last):
     ...
-    ValueError: lr must be a number in (0, inf); got '0.1' (a str)
+    ValueError: lr must be a positive number; got '0.1' (a str)
 
 A check costs a microsecond or two: cheap enough for every call, never inside a loop.
 Core code: numpy only.
@@ -28,7 +28,7 @@ import numpy as np
 
 from ._budget import check_memory, gib
 
-__all__ = ["got", "interval", "real", "reals", "whole", "positive", "probability", "choice", "flag", "afford",
+__all__ = ["got", "interval", "real", "reals", "whole", "positive", "probability", "choice", "flag", "box", "afford",
            "forecast", "gib"]  # fmt: skip
 
 #: Above this many seconds a forecast shows a progress bar.
@@ -71,10 +71,17 @@ def real(name: str, value, *, low=None, high=None, open_low=False, open_high=Fal
             high is None or value < high or (value == high and not open_high)
         )
     if not ok:
-        allowed = f" in {interval(low, high, open_low, open_high)}" if low is not None or high is not None else ""
-        raise error(f"{name} must be a{' finite' if not allowed else ''} number{allowed}{'; ' + why if why else ''}; "
-                    f"got {got(value)}")  # fmt: skip
+        raise error(f"{name} must be {_allowed(low, high, open_low, open_high)}{'; ' + why if why else ''}; got {got(value)}")
     return value
+
+
+def _allowed(low, high, open_low, open_high) -> str:
+    """'a positive number', 'a number >= 0', 'a number in [0, 1)', 'a finite number'."""
+    if high is None and low is not None:
+        return "a positive number" if low == 0 and open_low else f"a number {'>' if open_low else '>='} {low:g}"
+    if low is None and high is None:
+        return "a finite number"
+    return f"a number in {interval(low, high, open_low, open_high)}"
 
 
 def positive(name: str, value, *, error: type = ValueError) -> float:
@@ -89,9 +96,8 @@ def probability(name: str, value, *, error: type = ValueError) -> float:
 
 def reals(name: str, value, *, low=None, high=None, open_low=False, open_high=False, error: type = ValueError) -> np.ndarray:
     """``value`` (a number or a 1-D array of numbers, e.g. one per run) as a float array, every entry checked as
-    ``real`` checks one: ``lr must be a number in (0, inf), or a 1-D array of them (one per run); got '0.1' (a str)``."""
-    allowed = f" in {interval(low, high, open_low, open_high)}" if low is not None or high is not None else ""
-    what = f"{name} must be a number{allowed}, or a 1-D array of them (one per run)"
+    ``real`` checks one: ``lr must be a positive number, or a 1-D array of them (one per run); got '0.1' (a str)``."""
+    what = f"{name} must be {_allowed(low, high, open_low, open_high)}, or a 1-D array of them (one per run)"
     if _is_number(value):
         arr = np.asarray(float(value))
     else:
@@ -128,14 +134,14 @@ def whole(name: str, value, low: int = 1, *, high: int | None = None, error: typ
     return int(value)
 
 
-def choice(name: str, value, options, *, error: type = ValueError):
-    """``value`` if it is one of ``options``, else ``error`` listing them."""
+def choice(name: str, value, options, *, error: type = ValueError, why: str = ""):
+    """``value`` if it is one of ``options``, else ``error`` listing them (and ``why``, what they mean)."""
     try:
-        ok = value in options
-    except TypeError:  # an unhashable value
+        ok = any(value is o or (type(value) is type(o) and value == o) for o in options)
+    except (TypeError, ValueError):  # an array compared with a word
         ok = False
     if not ok:
-        raise error(f"{name} must be one of {', '.join(map(repr, options))}; got {got(value)}")
+        raise error(f"{name} must be one of {', '.join(map(repr, options))}{' (' + why + ')' if why else ''}; got {got(value)}")
     return value
 
 
@@ -144,6 +150,17 @@ def flag(name: str, value, *, error: type = ValueError) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise error(f"{name} must be True or False; got {got(value)}")
     return bool(value)
+
+
+def box(name: str, value, dim: int, *, error: type = ValueError) -> np.ndarray:
+    """``value`` as a ``(dim, 2)`` array of finite ``(low, high)`` pairs with ``low < high``."""
+    try:
+        b = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        b = None
+    if b is None or b.shape != (dim, 2) or not np.all(np.isfinite(b)) or np.any(b[:, 0] >= b[:, 1]):
+        raise error(f"{name} must be {dim} pairs (low, high) of finite numbers with low < high; got {got(value)}")
+    return b
 
 
 def afford(nbytes: float, what: str, advice: str, *, error: type = MemoryError) -> None:

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._args import afford, flag, forecast, positive, real, reals, whole
+from ._args import box as _box
 from ._budget import check_memory
 from ._budget import progress as progress_bar
 from .landscape import CriticalPoint, Landscape, LandscapeError, signature
@@ -142,15 +144,17 @@ def _merge(X, g, tol):
     return np.array(reps)
 
 
-def _starts(landscape: Landscape, n: int | None, seed: int) -> np.ndarray:
+def _n_starts(landscape: Landscape, n: int | None) -> tuple[int, int]:
+    """``n`` checked, with its default, and how many starts it makes (``n`` per axis in 1-D and 2-D)."""
+    n = (48 if landscape.dim <= 2 else 4000) if n is None else whole("n", n, error=LandscapeError, unit=" of starts")
+    return n, n**landscape.dim if landscape.dim <= 2 else n
+
+
+def _starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
     lo, hi = landscape.bounds[:, 0], landscape.bounds[:, 1]
-    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
-        raise LandscapeError(f"n must be a whole number of starts >= 1; got {n!r}")
     if landscape.dim <= 2:
-        n = n or 48
         axes = [lo[i] + (hi[i] - lo[i]) * (np.arange(n) + 0.5) / n for i in range(landscape.dim)]
         return np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, landscape.dim)
-    n = n or 4000
     return lo + (hi - lo) * np.random.default_rng(seed).random((n, landscape.dim))
 
 
@@ -187,22 +191,24 @@ def critical_points(
     millionth of the box, and classified by their Hessian's eigenvalues. Points on a declared
     connected set of minima (a ring, a line) are left out unless ``include_sets``.
 
-    Before it starts, the search forecasts its own time: beyond ``max_seconds`` it says so and
-    stops (in many dimensions each step eigen-decomposes a large Hessian per start); beyond a
-    few seconds it shows a progress bar.
+    Before it starts (before its starts are even made), the search forecasts its memory and its time: beyond what
+    is available, or beyond ``max_seconds``, it says so and stops (in many dimensions each step eigen-decomposes a
+    large Hessian per start); beyond a few seconds it shows a progress bar. Ctrl-C stops it between steps.
 
     Returns critical points sorted by value; the lowest minimum found is flagged global.
     """
     landscape = get(landscape)
-    starts = _starts(landscape, n, _seed(seed))
-    forecast = _newton_seconds(landscape, len(starts), steps)
-    if forecast > max_seconds:
-        raise LandscapeError(
-            f"critical_points on the {landscape.dim}-D {landscape.name!r} would run Newton's method from {len(starts)} "
-            f"starts for up to {steps} steps, each a {landscape.dim} x {landscape.dim} eigendecomposition per start: "
-            f"about {forecast / 60:.0f} minutes here. Give fewer starts (n=...) or steps, or raise max_seconds."
-        )
-    X = newton_refine(landscape, starts, steps, progress=forecast > 3.0)
+    n, count = _n_starts(landscape, n)
+    seed, steps = _seed(seed), _steps(steps)
+    gtol, include_sets = positive("gtol", gtol, error=LandscapeError), flag("include_sets", include_sets, error=LandscapeError)
+    max_seconds = positive("max_seconds", max_seconds, error=LandscapeError)
+    what = f"critical_points on the {landscape.dim}-D {landscape.name!r} from {count} starts"
+    afford(4 * 8.0 * count * landscape.dim, what, "give fewer starts (n=...)", error=LandscapeError)
+    seconds = _newton_seconds(landscape, count, steps)
+    show = forecast(seconds, f"{what} (Newton's method for up to {steps} steps, each a {landscape.dim} x "
+                    f"{landscape.dim} eigendecomposition per start)", "give fewer starts (n=...) or steps, or raise "
+                    "max_seconds", max_seconds=max_seconds, error=LandscapeError)  # fmt: skip
+    X = newton_refine(landscape, _starts(landscape, n, seed), steps, progress=show)
     lo, hi = landscape.bounds[:, 0], landscape.bounds[:, 1]
     size = hi - lo
     with np.errstate(all="ignore"):
@@ -239,19 +245,31 @@ def critical_points(
 ### Global minimum
 
 
-def grid_minimum(landscape: Landscape, n: int | None = None) -> tuple[np.ndarray, float]:
+def grid_minimum(landscape: Landscape, n: int | None = None, *, max_seconds: float = 600.0,
+                 progress: bool | None = None) -> tuple[np.ndarray, float]:  # fmt: skip
     """The lowest point of a dense grid over the box: ``(x, value)``.
 
-    ``n`` points per axis (default: about a million points in all, at most 2001 per axis).
+    ``n`` points per axis (default: about a million points in all, at most 2001 per axis). The grid is
+    evaluated one slab at a time; before it starts, its memory and time are forecast (from one slab, timed):
+    beyond what is available or ``max_seconds`` it says so and stops, beyond a few seconds it shows a progress bar.
     """
     landscape = get(landscape)
     d = landscape.dim
-    n = n or int(min(2001, round(1e6 ** (1 / d))))
+    n = int(min(2001, round(1e6 ** (1 / d)))) if n is None else whole("n", n, 2, error=LandscapeError, unit=" of points per axis")
+    max_seconds = positive("max_seconds", max_seconds, error=LandscapeError)
+    what = f"grid_minimum on a grid of {n}**{d} points over {landscape.name!r}"
+    afford(4 * 8.0 * d * n ** (d - 1), what, "use a smaller n", error=LandscapeError)
     axes = [np.linspace(lo, hi, n) for lo, hi in landscape.bounds]
     best_x, best_v = None, np.inf
     # one slab of the first axis at a time keeps memory small in more dimensions
     rest = np.stack(np.meshgrid(*axes[1:], indexing="ij"), -1).reshape(-1, d - 1) if d > 1 else np.zeros((1, 0))
-    for a in axes[0]:
+    probe = np.concatenate([np.full((min(len(rest), 4096), 1), axes[0][0]), rest[:4096]], axis=1)
+    t = time.perf_counter()
+    with np.errstate(all="ignore"):
+        landscape.f(probe)
+    seconds = (time.perf_counter() - t) * n * len(rest) / len(probe)
+    show = forecast(seconds, what, "use a smaller n, or raise max_seconds", max_seconds=max_seconds, error=LandscapeError)
+    for a in progress_bar(axes[0], desc=f"grid of {n}**{d} points", enabled=show if progress is None else bool(progress)):
         P = np.concatenate([np.full((len(rest), 1), a), rest], axis=1)
         with np.errstate(all="ignore"):
             v = np.asarray(landscape.f(P), dtype=float)
@@ -332,10 +350,8 @@ def lr_sweep(make_optimizer, landscape: Landscape, start=None, lrs=None, steps: 
     landscape = get(landscape)
     if not callable(make_optimizer):
         raise RunError(f"make_optimizer must be a function lr -> optimizer, such as tl.gd; got {make_optimizer!r}")
-    try:
-        lrs = np.atleast_1d(np.asarray(np.logspace(-4, 0, 64) if lrs is None else lrs, dtype=float))
-    except (TypeError, ValueError):
-        raise RunError(f"lrs must be numbers; got {lrs!r}") from None
+    lrs = np.atleast_1d(np.logspace(-4, 0, 64) if lrs is None else reals("lrs", lrs, low=0, open_low=True, error=RunError))
+    tol = positive("tol", tol, error=RunError)
     start = landscape.starts[0] if start is None else start
     traj = run(make_optimizer(lrs), landscape, start, steps)
     v = traj.values
@@ -378,9 +394,12 @@ def tune(make_optimizer, landscape: Landscape, starts=None, lrs=None, steps: int
     """
     landscape = get(landscape)
     starts = landscape.as_points(landscape.starts if starts is None else starts, "starts", batch=True)
-    lrs = np.sort(np.atleast_1d(np.asarray(np.logspace(-4, 0, 17) if lrs is None else lrs, dtype=float)))
-    if lrs.size < 3 or not np.all(lrs > 0):
-        raise RunError("tune needs at least three positive learning rates to choose among")
+    lrs = np.sort(np.atleast_1d(np.logspace(-4, 0, 17) if lrs is None else reals("lrs", lrs, low=0, open_low=True,
+                                                                                    error=RunError)))  # fmt: skip
+    if lrs.size < 3:
+        raise RunError(f"tune needs at least three positive learning rates to choose among; got {lrs.size}")
+    last = real("last", last, low=0, high=1, open_low=True, error=RunError)
+    grow = whole("grow", grow, 0, error=RunError)
     for _ in range(grow + 1):
         grid = np.repeat(lrs, len(starts))
         traj = run(make_optimizer(grid), landscape, np.tile(starts, (len(lrs), 1)), steps, seed=seed, noise=noise)
@@ -562,19 +581,32 @@ class Basins(NamedTuple):
 
 
 def basins(opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None, radius: float | None = None,
-           *, progress: bool | None = None) -> Basins:  # fmt: skip
+           *, progress: bool | None = None, max_seconds: float = 600.0) -> Basins:  # fmt: skip
     """Run ``opt`` from every point of an ``n x n`` grid over the box and record where each ended.
 
-    Only where each run ends is kept, and the grid runs in chunks, so large grids fit in memory.
+    Only where each run ends is kept, and the grid runs in chunks, so large grids fit in memory. Before it starts,
+    its memory and time are forecast (a few steps from one chunk of starts, timed): beyond what is available or
+    ``max_seconds`` it says so and stops.
     """
     landscape = get(landscape)
     if landscape.dim != 2:
         raise LandscapeError(f"basins are drawn on 2-D landscapes; {landscape.name!r} is {landscape.dim}-D")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise LandscapeError(f"n must be a whole number of grid points per axis >= 2; got {n!r}")
-    (x0, x1), (y0, y1) = np.asarray(landscape.bounds if bounds is None else bounds, dtype=float)
+    n = whole("n", n, 2, error=LandscapeError, unit=" of grid points per axis")
+    steps, max_seconds = _steps(steps), positive("max_seconds", max_seconds, error=LandscapeError)
+    radius = None if radius is None else positive("radius", radius, error=LandscapeError)
+    box = landscape.bounds if bounds is None else _box("bounds", bounds, 2, error=LandscapeError)
+    what = f"basins on a grid of {n} x {n} starts"
+    afford(8.0 * n * n * (12 + len(landscape.minima)), what, "use a smaller n", error=LandscapeError)
+    (x0, x1), (y0, y1) = box
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    traj = run_final(opt, landscape, np.stack([X.ravel(), Y.ravel()], -1), _steps(steps), progress=progress)
+    starts = np.stack([X.ravel(), Y.ravel()], -1)
+    if n * n * steps > 4e7:  # a few steps of one chunk, timed, say how long the whole will take
+        t, pilot = time.perf_counter(), min(4096, n * n)
+        run_final(opt, landscape, starts[:pilot], 5)
+        seconds = (time.perf_counter() - t) / 5 * steps * n * n / pilot
+        forecast(seconds, f"{what} for {steps} steps", "use a smaller n or fewer steps, or raise max_seconds",
+                 max_seconds=max_seconds, error=LandscapeError)  # fmt: skip
+    traj = run_final(opt, landscape, starts, steps, progress=progress)
     # which minimum each start is headed for: near it at the end, whether or not it has quite stopped
     label = traj.ended_in_within(0.01 * landscape.diameter if radius is None else radius)
     label = np.where(traj.diverged, -2, np.where(traj.escaped, -3, label))
@@ -619,16 +651,12 @@ def escape_times(
     in about ``log(radius / sigma) / (lr |lambda_min|)`` steps.
     """
     landscape = get(landscape)
-    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
-        raise RunError(f"seeds must be a whole number of runs per noise level >= 1; got {seeds!r}")
-    try:
-        noises = np.atleast_1d(np.asarray(noises, dtype=float))
-    except (TypeError, ValueError):
-        raise RunError(f"noises must be numbers; got {noises!r}") from None
-    if noises.ndim != 1 or noises.size == 0 or not np.all(np.isfinite(noises)) or np.any(noises < 0):
-        raise RunError(f"noises must be a non-empty list of noise levels >= 0; got {noises.tolist()}")
-    if not (isinstance(radius, (int, float, np.integer, np.floating)) and radius > 0):
-        raise RunError(f"radius must be a positive distance; got {radius!r}")
+    seeds = whole("seeds", seeds, error=RunError, unit=" of runs per noise level")
+    noises = np.atleast_1d(reals("noises", noises, low=0, error=RunError))
+    radius = positive("radius", radius, error=RunError)
+    steps, dim = _steps(steps), landscape.dim
+    afford(8.0 * len(noises) * seeds * (steps + 1) * (dim + 2), f"escape_times: {len(noises)} noise levels x {seeds} "
+           f"seeds x {steps} steps", "give fewer seeds or steps", error=RunError)  # fmt: skip
     sigma = np.repeat(noises, seeds)
     traj = run(gd(lr), landscape, point, steps, noise=sigma, seed=seed)
     dist = np.linalg.norm(traj.positions - np.asarray(point, dtype=float), axis=-1)

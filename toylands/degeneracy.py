@@ -22,13 +22,14 @@ for which a regular minimum gives exactly ``d / 2`` (as ``gamma / n_beta -> 0``)
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 import numpy as np
 
+from ._args import afford, choice, forecast, positive, whole
 from ._budget import progress as progress_bar
 from .landscape import Landscape, LandscapeError
-from .optim import whole_number
 
 __all__ = ["learning_coefficient", "LearningCoefficient", "tempered_expectation", "STEP_ACCURACY"]
 
@@ -71,13 +72,47 @@ class LearningCoefficient(NamedTuple):
 
 
 def _positive(name, v):
-    if isinstance(v, (bool, np.bool_)) or not np.isscalar(v) or not np.isfinite(v) or v <= 0:
-        raise LandscapeError(f"{name} must be a positive number; got {v!r}")
-    return float(v)
+    return positive(name, v, error=LandscapeError)
 
 
 def _count(name, v, low=1):
-    return whole_number(name, v, low, error=LandscapeError)
+    return whole(name, v, low, error=LandscapeError)
+
+
+#: How far the estimate may be pulled by ``at`` not being a minimum before ``learning_coefficient`` refuses it.
+NOT_A_MINIMUM = 0.25
+
+
+def _check_minimum(landscape: Landscape, at: np.ndarray, n_beta: float, gamma: float):
+    """Refuse a point that is not a minimum: lambda is defined only at one, and the sampler's estimate there is
+    meaningless (at a saddle of Himmelblau's it reads -170000). Near ``at`` the loss is ``g.x + x.H.x / 2``; over
+    the tempered posterior a gradient ``g`` shifts the estimate by about ``-(n_beta |g|)**2 / (n_beta h + gamma)``
+    (``h`` the curvature along ``g``) and a negative eigenvalue ``l`` by ``n_beta l / (2 (n_beta l + gamma))`` (no
+    bound at all once ``n_beta l <= -gamma``). More than ``NOT_A_MINIMUM`` in all is refused."""
+    with np.errstate(all="ignore"):
+        g = landscape.grad(at)
+        norm = float(np.linalg.norm(g))
+        pull, why = 0.0, []
+        if norm > 0:
+            u, eps = g / norm, 1e-5 * (1 + float(np.abs(at).max()))
+            h = float(u @ (landscape.grad(at + eps * u) - landscape.grad(at - eps * u))) / (2 * eps)
+            pull = (n_beta * norm) ** 2 / (n_beta * max(h, 0.0) + gamma)
+            if pull > NOT_A_MINIMUM / 2:
+                why.append(f"the gradient there is {norm:.3g}, not 0")
+        if landscape.dim <= 64:
+            lam = np.linalg.eigvalsh(0.5 * (landscape.hessian(at) + landscape.hessian(at).T))
+            neg = lam[lam < 0]
+            down = n_beta * neg + gamma
+            pull_neg = np.inf if np.any(down <= 0) else float(np.sum(-n_beta * neg / (2 * down)))
+            if pull_neg > NOT_A_MINIMUM / 2:
+                why.append(f"the Hessian has a negative eigenvalue {neg.min():.3g}")
+            pull += pull_neg
+    if pull > NOT_A_MINIMUM or not np.isfinite(pull):
+        raise LandscapeError(
+            f"at = {at.tolist()} is not a minimum of {landscape.name!r}: {' and '.join(why)}, so the chains slide "
+            "away from it and the estimate means nothing (the learning coefficient is defined at a minimum only). "
+            "Find a minimum first (tl.critical_points, or train to one)."
+        )
 
 
 def _top_curvature(landscape: Landscape, points: np.ndarray) -> float:
@@ -159,8 +194,8 @@ def _sample(landscape, at, n_betas, gamma, step, chains, burn_in, draws, adjust,
 
 def learning_coefficient(landscape: Landscape, at, *, n_beta: float = 1000.0, gamma: float = 1.0,
                          sampler: str = "tempered", step: float | None = None, chains: int = 8, draws: int = 2000,
-                         burn_in: int | None = None, seed: int = 0,
-                         progress: bool | None = None) -> LearningCoefficient:  # fmt: skip
+                         burn_in: int | None = None, seed: int = 0, progress: bool | None = None,
+                         max_seconds: float = 600.0) -> LearningCoefficient:  # fmt: skip
     """Estimate the learning coefficient of ``landscape`` at the minimum ``at``.
 
     ``n_beta`` is the inverse temperature (larger looks closer to the bottom: the estimate tends to the true
@@ -174,23 +209,31 @@ def learning_coefficient(landscape: Landscape, at, *, n_beta: float = 1000.0, ga
     every ``n_beta`` on it (``curve``). ``sampler="sgld"`` is devinterp's ``estimate_learning_coeff`` with full-batch
     gradients: one temperature, every step taken, the step (unless given) set by ``STEP_ACCURACY`` on the largest
     curvature short pilot runs meet. It is cheaper per step, and reads low where the posterior has narrow arms or
-    flat directions (``x**2 y**4``, ``(x y)**2``) unless it runs far longer."""
+    flat directions (``x**2 y**4``, ``(x y)**2``) unless it runs far longer.
+
+    A point that is not a minimum (a gradient, or a direction of negative curvature, strong enough to pull the
+    estimate) is refused. Before sampling, the memory and the time the chains will take are forecast (a few steps,
+    timed): beyond what is available, or ``max_seconds``, it says so and stops; beyond a few seconds it shows a
+    progress bar."""
     if not isinstance(landscape, Landscape):
         raise LandscapeError("landscape must be a toylands Landscape (tl.get(name), or a network's); "
                              f"got {type(landscape).__name__}")
     at = landscape.as_points(at, "at")
     if at.ndim != 1:
         raise LandscapeError(f"at must be one point of {landscape.dim} coordinates; got shape {at.shape}")
-    if sampler not in ("tempered", "sgld"):
-        raise LandscapeError(f"sampler must be 'tempered' (parallel-tempered MALA) or 'sgld' (devinterp's); got {sampler!r}")
+    choice("sampler", sampler, ("tempered", "sgld"), why="parallel-tempered MALA, or devinterp's SGLD", error=LandscapeError)
     n_beta, gamma = _positive("n_beta", n_beta), _positive("gamma", gamma)
     chains, draws = _count("chains", chains, 2), _count("draws", draws, 10)
     burn_in = max(draws // 2, 500) if burn_in is None else _count("burn_in", burn_in, 0)
+    seed, max_seconds = _count("seed", seed, 0), _positive("max_seconds", max_seconds)
     rng = np.random.default_rng(seed)
     base = float(landscape(at))
     adjust = sampler == "tempered"
     n_betas = _ladder(n_beta) if adjust else np.array([n_beta])
-    show = bool(progress) if progress is not None else landscape.dim * chains * len(n_betas) * (burn_in + draws) > 2e7
+    what = f"learning_coefficient with {chains} chains x {len(n_betas)} temperatures x {burn_in + draws} steps"
+    afford(8.0 * len(n_betas) * chains * (2 * draws + 16 * landscape.dim), what, "give fewer draws or chains",
+           error=LandscapeError)  # fmt: skip
+    _check_minimum(landscape, at, n_beta, gamma)
     if step is not None:
         step = _positive("step", step)
     elif adjust:  # a first guess for each rung, adapted during burn-in
@@ -207,6 +250,12 @@ def learning_coefficient(landscape: Landscape, at, *, n_beta: float = 1000.0, ga
             step = STEP_ACCURACY / (n_beta * top + gamma)
     keep = max(min(1000, int(4e6 / (len(n_betas) * landscape.dim))), chains)  # positions kept per rung, for pictures
     thin = max(int(np.ceil(draws * chains / keep)), 1)
+    t = time.perf_counter()  # a pilot of a few steps, on a generator of its own, says how long the chains will take
+    _sample(landscape, at, n_betas, gamma, step, chains, 2, 2, adjust, np.random.default_rng(seed + 1))
+    seconds = (time.perf_counter() - t) / 4 * (burn_in + draws)
+    show = forecast(seconds, what, "give fewer draws or chains, or raise max_seconds", max_seconds=max_seconds,
+                    error=LandscapeError)  # fmt: skip
+    show = show if progress is None else bool(progress)
     losses, kept, steps, acceptance = _sample(landscape, at, n_betas, gamma, step, chains, burn_in, draws, adjust, rng,
                                               thin, show)  # fmt: skip
     if losses is None:
@@ -244,8 +293,11 @@ def tempered_expectation(landscape: Landscape, at, *, n_beta: float = 1000.0, ga
     at = landscape.as_points(at, "at")
     n_beta, gamma = _positive("n_beta", n_beta), _positive("gamma", gamma)
     reach = 8.0 / np.sqrt(gamma) if reach is None else _positive("reach", reach)
+    n = _count("n", n, 101)
+    afford(8.0 * 8 * n * n, f"tempered_expectation on a grid of {n} x {n} points", "use a smaller n",
+           error=LandscapeError)  # fmt: skip
     s = 1e-3 / np.sqrt(n_beta)
-    u = np.linspace(-np.arcsinh(reach / s), np.arcsinh(reach / s), _count("n", n, 101))
+    u = np.linspace(-np.arcsinh(reach / s), np.arcsinh(reach / s), n)
     x, dx = s * np.sinh(u), s * np.cosh(u) * (u[1] - u[0])
     X, Y = np.meshgrid(at[0] + x, at[1] + x, indexing="ij")
     with np.errstate(all="ignore"):
