@@ -1,5 +1,6 @@
 """Packaging promises: a light import, the README's commands, the lessons run."""
 
+import json
 import re
 import subprocess
 import sys
@@ -9,19 +10,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+HEAVY = ("matplotlib", "ipywidgets", "IPython", "scipy", "tqdm", "PIL", "traitlets", "anywidget", "nbformat", "sklearn")
+
+
 def test_import_is_light():
+    """``import toylands`` pulls in nothing heavy, and costs little beside numpy, which it builds on.
+
+    Its own cost is timed in the same fresh process as numpy's (then autograd's), so that a busy machine slows
+    both alike: a fixed limit of 0.4 s failed where ``import numpy`` alone took 0.38-0.56 s.
+    """
     code = (
-        "import sys, time; t = time.perf_counter(); import toylands; dt = time.perf_counter() - t; "
-        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'scipy', 'tqdm') if m in sys.modules]; "
-        "print(dt, heavy)"
+        "import json, sys, time\n"
+        "t0 = time.perf_counter(); import numpy\n"
+        "t1 = time.perf_counter(); import autograd.numpy\n"
+        "t2 = time.perf_counter(); import toylands\n"
+        "t3 = time.perf_counter()\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(json.dumps({'numpy': t1 - t0, 'autograd': t2 - t1, 'toylands': t3 - t2, 'heavy': heavy}))"
     )
-    times = []
-    for _ in range(3):  # the best of three: what the import costs, not what a busy machine adds
+    runs = []
+    for _ in range(3):  # the best of three: what the import costs, not what a burst of load adds
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-        dt, heavy = out.split(" ", 1)
-        assert heavy.strip() == "[]", f"import toylands pulled in {heavy}"
-        times.append(float(dt))
-    assert min(times) < 0.4, f"import toylands took {min(times):.2f} s; the design allows 0.4 s"
+        run = json.loads(out.splitlines()[-1])
+        assert run["heavy"] == [], f"import toylands pulled in {run['heavy']}"
+        runs.append(run)
+    best = min(runs, key=lambda r: r["toylands"] / r["numpy"])
+    # today about 0.2-0.4 of numpy's time: the limit leaves room for a noisy machine, not for a heavy dependency
+    assert best["toylands"] <= 1.0 * best["numpy"], (
+        f"import toylands took {best['toylands']:.3f} s beyond numpy and autograd, more than numpy's own import "
+        f"({best['numpy']:.3f} s; autograd {best['autograd']:.3f} s): something heavy was added"
+    )
 
 
 # Floors of the house: a module imports only from lower floors (and its own package), never upward,
