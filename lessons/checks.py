@@ -1,6 +1,15 @@
-"""The course's exercises: for each, its checker (which recomputes the answer and never prints it), feedback,
-points and answer format. Course material, not part of the package: the notebooks find this file beside them
-(or in their parent folder, or where TOYLANDS_COURSE points) the first time they call check().
+"""The course's exercises: for each, its checker (which recomputes the answer and never prints it), its feedback,
+its points and the format of its answer. Course material, not part of the package (the wheel does not hold it): a
+notebook finds this file beside it, or in its parent or grandparent folder, or where TOYLANDS_COURSE points, the
+first time it calls check().
+
+Points (what nbgrader grades; challenges are optional and never graded): 2 for an exercise whose answer is code
+of your own that the check runs (a landscape, an update rule, a trained network) or a measurement you assemble in
+several steps the lesson has not shown (a quantity tracked along a run, a network rescaled or retrained and
+compared, a result derived by hand); 1 for the rest, an answer read off one call or one formula.
+
+Answer formats (``answer=``, one per argument of the checker) are checked before the checker runs, so a checker
+may take its answers' types for granted: a ``number`` converts with float(), a ``point(2)`` with np.asarray().
 """
 
 from __future__ import annotations
@@ -11,31 +20,9 @@ import numpy as np
 
 from toylands import Landscape, analysis, get, nets, optim, run
 from toylands.degeneracy import learning_coefficient, tempered_expectation
-from toylands.exercises import Wrong, close, exercise, same_word
+from toylands.exercises import (Wrong, anything, array, close, count, exercise, function, landscape, number, point,
+                                same_word, word, words, yes_no)
 from toylands.online import reddi, run_online
-
-
-def _point(p, dim, what):
-    try:
-        p = np.asarray(p, dtype=float)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what} should be a point like (1.0, 2.0).") from None
-    if p.shape != (dim,):
-        raise Wrong(f"{what} should be one point with {dim} coordinates; got shape {p.shape}.")
-    return p
-
-
-def _number(value, what):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what} should be a number; got {value!r}.") from None
-
-
-def _yes_no(value, what):
-    if not isinstance(value, (bool, np.bool_)):
-        raise Wrong(f"{what} should be True or False; got {value!r}.")
-    return bool(value)
 
 
 # 00 Welcome ---------------------------------------------------------------------------------
@@ -43,21 +30,16 @@ def _yes_no(value, what):
 KIND_WORDS = ("converged", "resting", "moving", "escaped", "diverged")
 
 
-def _kinds(value, n, what):
-    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != n:
-        raise Wrong(f"{what} should be a list of {n} words, one per run.")
-    words = [str(w).strip().lower() for w in value]
-    unknown = [w for w in words if w not in KIND_WORDS]
-    if unknown:
-        raise Wrong(f"{unknown[0]!r} is not one of the five words: {', '.join(KIND_WORDS)}.")
-    return words
+def _lower(words) -> list[str]:
+    """Words as the outcomes spell them (the format has checked that each is one of KIND_WORDS, in any case)."""
+    return [str(w).strip().lower() for w in words]
 
 
-@exercise("00.1", "how three runs end", kind="predict",
+@exercise("00.1", "how three runs end", kind="predict", points=1, answer=words(3, KIND_WORDS),
           wrong=lambda k: [["converged", "converged", "converged"], ["resting", "resting", "converged"],
                            ["converged", "diverged", "converged"]])  # fmt: skip
 def _00_1(kinds):
-    words = _kinds(kinds, 3, "kinds")
+    words = _lower(kinds)
     runs = run(optim.gd(0.05), get("double_well"), [[0.0, 1.2], [0.001, 1.2], [-1.8, -1.0]], 300)
     off = [i + 1 for i, (w, o) in enumerate(zip(words, runs.outcomes, strict=True)) if w != o.kind]
     if off:
@@ -66,39 +48,37 @@ def _00_1(kinds):
     return "one rests on the pass, where the gradient never leaves the line x = 0; the others roll into the wells."
 
 
-@exercise("00.2", "your own landscape")
+@exercise("00.2", "your own landscape", points=2, answer=(landscape, point(2)))
 def _00_2(mine, minimum):
-    if not isinstance(mine, Landscape):
-        raise Wrong("mine should be a tl.Landscape(name, f, bounds=...).")
     P = np.random.default_rng(0).uniform(-2, 2, (20, 2))
     want = (P[:, 0] - 1) ** 2 + 2 * (P[:, 1] + 0.5) ** 2
     if mine.dim != 2 or not np.allclose(mine(P), want):
         raise Wrong("your f does not compute (x - 1)^2 + 2 (y + 0.5)^2: check it on a few points, e.g. mine([1, -0.5]).")
-    p = _point(minimum, 2, "minimum")
+    p = np.asarray(minimum, dtype=float)
     if np.linalg.norm(mine.grad(p)) > 1e-6:
         raise Wrong("that is not where the gradient vanishes: try tl.critical_points(mine).")
     return "a landscape of your own, and its minimum found by the search."
 
 
-@exercise("00.3", "the steepest way down", kind="explain",
+@exercise("00.3", "the steepest way down", kind="explain", points=1, answer=(point(2), number),
           wrong=lambda u, s: [(-np.asarray(u), s), (2 * np.asarray(u), s), (u, 0.5 * s), (u, -s)])  # fmt: skip
 def _00_3(fastest, slope):
     g = get("himmelblau").grad([-1.0, 2.0])
-    u = _point(fastest, 2, "fastest")
+    u = np.asarray(fastest, dtype=float)
     if abs(np.linalg.norm(u) - 1) > 1e-6:
         raise Wrong(f"fastest has length {np.linalg.norm(u):.3g}: a direction is a unit vector (divide by its norm).")
     if u @ g > -np.linalg.norm(g) * (1 - 1e-6):
         raise Wrong("that direction does not go down fastest: which way does the gradient point, and which way is down?")
-    s = _number(slope, "slope")
+    s = float(slope)
     close(s, float(u @ g), 1e-6, "slope", "the slope along a unit vector u is the gradient dotted with u.")
     return "against the gradient the loss falls at the rate |grad f|, faster than along any other direction."
 
 
-@exercise("00.4", "a tilted double well", kind="challenge",
+@exercise("00.4", "a tilted double well", kind="challenge", answer=landscape,
           wrong=lambda L: [get("double_well"), get("bowl")])  # fmt: skip
 def _00_4(mine):
-    if not isinstance(mine, Landscape) or mine.dim != 2:
-        raise Wrong("give a 2-D tl.Landscape.")
+    if mine.dim != 2:
+        raise Wrong(f"give a landscape of two coordinates; yours has {mine.dim}.")
     if not np.allclose(mine.bounds, [(-2, 2), (-2, 2)]):
         raise Wrong("put it on the box [-2, 2] x [-2, 2]: give bounds, one (low, high) pair per coordinate.")
     found = analysis.critical_points(mine)
@@ -117,7 +97,8 @@ def _00_4(mine):
 CRITICAL_KINDS = ("min", "max", "saddle", "degenerate")
 
 
-@exercise("01.1", "a critical point of the three-hump camel", kind="predict", choices=CRITICAL_KINDS)
+@exercise("01.1", "a critical point of the three-hump camel", kind="predict", points=1, answer=word(CRITICAL_KINDS),
+          choices=CRITICAL_KINDS)
 def _01_1(kind):
     L = get("three_hump_camel")
     p = analysis.newton_refine(L, [1.07, -0.54])
@@ -126,10 +107,10 @@ def _01_1(kind):
     return "one eigenvalue up, one down: a pass between the middle minimum and a side one."
 
 
-@exercise("01.2", "a saddle of Styblinski-Tang")
+@exercise("01.2", "a saddle of Styblinski-Tang", points=1, answer=point(2))
 def _01_2(saddle):
     L = get("styblinski_tang")
-    p = _point(saddle, 2, "saddle")
+    p = np.asarray(saddle, dtype=float)
     g = np.linalg.norm(L.grad(p))
     if g > 1e-6:
         raise Wrong(f"the gradient there has norm {g:.3g}: not a critical point yet. Refine your guess with tl.newton_refine.")
@@ -139,18 +120,18 @@ def _01_2(saddle):
     return "Newton's method on the gradient found a saddle; gradient descent never would."
 
 
-@exercise("01.3", "what the Hessian cannot tell", kind="explain",
+@exercise("01.3", "what the Hessian cannot tell", kind="explain", points=1, answer=(word(CRITICAL_KINDS), yes_no),
           wrong=lambda h, m: [("min", m), ("saddle", m), (h, not m)])  # fmt: skip
 def _01_3(hessian_says, is_minimum):
     same_word(hessian_says, {"degenerate"}, "hessian_says",
               "compute the eigenvalues of quartic.hessian([0, 0]) and apply the rules above.")  # fmt: skip
-    if not _yes_no(is_minimum, "is_minimum"):
+    if not is_minimum:
         raise Wrong("look at the formula: is x^4 + y^4 ever below its value at the origin?")
     return ("the Hessian is zero there, so the second-order test is silent; the fourth-order terms make it a minimum, "
             "one so flat that gradient descent approaches it ever more slowly.")  # fmt: skip
 
 
-@exercise("01.4", "counting Goldstein-Price's critical points", kind="challenge")
+@exercise("01.4", "counting Goldstein-Price's critical points", kind="challenge", answer=array((3,)))
 def _01_4(counts):
     try:
         c = [float(v) for v in counts]
@@ -168,7 +149,7 @@ def _01_4(counts):
 # 02 Gradient descent and the learning rate --------------------------------------------------
 
 
-@exercise("02.1", "the largest stable step", kind="predict")
+@exercise("02.1", "the largest stable step", kind="predict", points=1, answer=number)
 def _02_1(threshold):
     bowl = get("ill_conditioned_bowl", kappa=50.0)
     want = 2 / float(np.linalg.eigvalsh(bowl.hessian([0.0, 0.0])).max())
@@ -177,9 +158,9 @@ def _02_1(threshold):
     return "the steep direction sets the limit for every direction: the flat one then needs about kappa steps."
 
 
-@exercise("02.2", "a fast learning rate for Booth's function", unique=False)
+@exercise("02.2", "a fast learning rate for Booth's function", points=1, answer=number, unique=False)
 def _02_2(lr):
-    lr = _number(lr, "lr")
+    lr = float(lr)
     if not lr > 0:
         raise Wrong("a learning rate must be positive.")
     traj = run(optim.gd(lr), get("booth"), [-8.0, -8.0], 100)
@@ -194,9 +175,9 @@ def _02_2(lr):
             "2 / (lambda_min + lambda_max).")
 
 
-@exercise("02.3", "where gradient descent stalls", kind="explain")
+@exercise("02.3", "where gradient descent stalls", kind="explain", points=2, answer=number)
 def _02_3(stall_x):
-    x = _number(stall_x, "stall_x")
+    x = float(stall_x)
     L = get("rosenbrock", b=20.0)
     traj = run(optim.gd(0.015), L, [-1.2, 1.0], 5000)
     middle = (traj.positions[-1, 0] + traj.positions[-2, 0]) / 2
@@ -207,7 +188,7 @@ def _02_3(stall_x):
             "you where, because gradient descent stops exactly where the valley becomes too sharp for its step.")
 
 
-@exercise("02.4", "the basins of the global minima", kind="challenge")
+@exercise("02.4", "the basins of the global minima", kind="challenge", answer=number)
 def _02_4(global_share):
     b = analysis.basins(optim.gd(0.02), get("six_hump_camel"), n=40, steps=1000)
     want = sum(v for k, v in b.fractions().items() if isinstance(k, int) and b.minima[k].is_global)
@@ -218,7 +199,7 @@ def _02_4(global_share):
 # 03 Momentum ---------------------------------------------------------------------------------
 
 
-@exercise("03.1", "Nesterov's stability edge", kind="predict")
+@exercise("03.1", "Nesterov's stability edge", kind="predict", points=1, answer=number)
 def _03_1(nesterov_edge):
     beta, lam = 0.9, 100.0
     close(nesterov_edge, (2 + 2 * beta) / ((1 + 2 * beta) * lam), 0.01, "nesterov_edge",
@@ -236,7 +217,8 @@ def _heavy_ball_forgetful(grad, velocity, lr=0.01, beta=0.9):
     return -lr * grad, grad
 
 
-@exercise("03.2", "writing heavy-ball momentum", wrong=lambda f: [_heavy_ball_uphill, _heavy_ball_forgetful])
+@exercise("03.2", "writing heavy-ball momentum", points=2, answer=function,
+          wrong=lambda f: [_heavy_ball_uphill, _heavy_ball_forgetful])
 def _03_2(heavy_ball):
     mine = optim.optimizer(heavy_ball, init=np.zeros_like, lr=1e-3, beta=0.9)
     a = run(mine, get("rosenbrock"), [-1.2, 1.0], 100)
@@ -248,7 +230,7 @@ def _03_2(heavy_ball):
     return "the same path as tl.momentum, step for step."
 
 
-@exercise("03.3", "heavy ball's edge on a rotated ravine", kind="explain")
+@exercise("03.3", "heavy ball's edge on a rotated ravine", kind="explain", points=1, answer=number)
 def _03_3(tilted_edge):
     lam = float(np.linalg.eigvalsh(get("rotated_ellipse", kappa=20.0, angle=30.0).hessian([0.0, 0.0])).max())
     close(tilted_edge, 2 * 1.5 / lam, 1e-3, "tilted_edge",
@@ -256,10 +238,10 @@ def _03_3(tilted_edge):
     return "rotating the ravine changes nothing for momentum: only the curvatures count, not the axes."
 
 
-@exercise("03.4", "heavy ball in about sqrt(kappa) steps", kind="challenge", unique=False,
+@exercise("03.4", "heavy ball in about sqrt(kappa) steps", kind="challenge", answer=(number, number), unique=False,
           wrong=lambda lr, b: [(lr, 0.0), (3 * lr, b)])  # fmt: skip
 def _03_4(fast_lr, fast_beta):
-    lr, beta = _number(fast_lr, "fast_lr"), _number(fast_beta, "fast_beta")
+    lr, beta = float(fast_lr), float(fast_beta)
     if not (lr > 0 and 0 <= beta < 1):
         raise Wrong("the learning rate must be positive and the momentum in [0, 1).")
     traj = run(optim.momentum(lr, beta), get("ill_conditioned_bowl", kappa=100.0), [2.0, 1.0], 120)
@@ -275,7 +257,7 @@ def _03_4(fast_lr, fast_beta):
 # 04 Adaptive methods ---------------------------------------------------------------------------
 
 
-@exercise("04.1", "per-coordinate scaling on a turned ravine", kind="predict")
+@exercise("04.1", "per-coordinate scaling on a turned ravine", kind="predict", points=1, answer=number)
 def _04_1(adagrad_loss):
     turned = get("rotated_ellipse", kappa=100.0, angle=45.0)
     lr = analysis.tune(optim.adagrad, turned, [[2.5, 0.5]], np.logspace(-4, 1, 26), steps=300).lr
@@ -295,7 +277,7 @@ def _rmsprop_uphill(grad, v, lr=0.01, alpha=0.99, eps=1e-8):
     return lr * grad / (np.sqrt(v) + eps), v
 
 
-@exercise("04.2", "writing RMSprop", wrong=lambda f: [_rmsprop_without_root, _rmsprop_uphill])
+@exercise("04.2", "writing RMSprop", points=2, answer=function, wrong=lambda f: [_rmsprop_without_root, _rmsprop_uphill])
 def _04_2(rmsprop_update):
     mine = optim.optimizer(rmsprop_update, init=np.zeros_like, lr=0.01, alpha=0.99, eps=1e-8)
     a = run(mine, get("rosenbrock"), [-1.2, 1.0], 50)
@@ -306,7 +288,7 @@ def _04_2(rmsprop_update):
     return "the same path as tl.rmsprop."
 
 
-@exercise("04.3", "AdamW's box", kind="explain")
+@exercise("04.3", "AdamW's box", kind="explain", points=1, answer=number)
 def _04_3(largest):
     strong = run(optim.adamw(0.05, weight_decay=2.0), get("booth"), [-8.0, -8.0], 8000)
     close(largest, float(np.abs(strong.final[0]).max()), 1e-3, "largest",
@@ -314,7 +296,7 @@ def _04_3(largest):
     return "both coordinates rest at the face of the box, 1 / lambda: the decay, not the loss, decides where AdamW stops."
 
 
-@exercise("04.4", "how short a memory breaks Adam", kind="challenge")
+@exercise("04.4", "how short a memory breaks Adam", kind="challenge", answer=number)
 def _04_4(largest_failing_b2):
     b2s = np.round(np.arange(0.05, 0.96, 0.05), 2)
     ends = run_online(optim.adam(optim.inverse_sqrt(0.5), b1=0.0, b2=b2s), reddi(3.0), steps=6000).final
@@ -326,7 +308,7 @@ def _04_4(largest_failing_b2):
 # 05 Saddles and plateaus -----------------------------------------------------------------------
 
 
-@exercise("05.1", "minima among random critical points", kind="predict")
+@exercise("05.1", "minima among random critical points", kind="predict", points=1, answer=number)
 def _05_1(share_3):
     A = np.random.default_rng(1).standard_normal((400_000, 3, 3))
     want = float(np.mean(np.all(np.linalg.eigvalsh((A + np.swapaxes(A, 1, 2)) / 2) > 0, -1)))
@@ -335,17 +317,17 @@ def _05_1(share_3):
     return "about one in forty, five times rarer than coin flips would make it: the eigenvalues push each other apart."
 
 
-@exercise("05.2", "escape time and noise")
+@exercise("05.2", "escape time and noise", points=1, answer=number)
 def _05_2(extra_steps):
     theory = np.log(1e4) / np.log(1 + 2 * 0.05)
     close(extra_steps, theory, 0.3, "extra_steps", "subtract the median escape steps at noise 1e-2 from those at noise 1e-6.")
     return "10,000 times less noise costs only log(10^4) / log(1 + 2 lr) extra steps: escape is logarithmic in the noise."
 
 
-@exercise("05.3", "Newton and saddle-free Newton on Himmelblau", kind="explain",
+@exercise("05.3", "Newton and saddle-free Newton on Himmelblau", kind="explain", points=1, answer=words(2, KIND_WORDS),
           wrong=lambda k: [["converged", "converged"], ["resting", "resting"], ["converged", "resting"]])  # fmt: skip
 def _05_3(kinds):
-    words = _kinds(kinds, 2, "kinds")
+    words = _lower(kinds)
     pair = {n: run(o, get("himmelblau"), [3.3, 0.3], 60) for n, o in
             (("Newton", optim.newton()), ("Saddle-free Newton", optim.saddle_free_newton()))}  # fmt: skip
     for w, (name, tr) in zip(words, pair.items(), strict=True):
@@ -354,7 +336,7 @@ def _05_3(kinds):
     return "Newton takes the nearby saddle for its goal; with |H| the same step turns downhill, into a minimum."
 
 
-@exercise("05.4", "noise enough to leave a degenerate saddle", kind="challenge")
+@exercise("05.4", "noise enough to leave a degenerate saddle", kind="challenge", answer=number)
 def _05_4(smallest_escaping_noise):
     levels = np.logspace(-3, -0.5, 6)
     slow = analysis.escape_times(get("degenerate_saddle"), [0.0, 0.0], levels, lr=0.05, steps=4000, radius=1.0, seeds=16)
@@ -366,9 +348,9 @@ def _05_4(smallest_escaping_noise):
 # 06 Symmetry valleys ---------------------------------------------------------------------------
 
 
-@exercise("06.1", "where on the hyperbola", kind="predict")
+@exercise("06.1", "where on the hyperbola", kind="predict", points=1, answer=point(2))
 def _06_1(reached):
-    p = _point(reached, 2, "reached")
+    p = np.asarray(reached, dtype=float)
     if abs(p[0] * p[1] - 1) > 1e-4:
         raise Wrong("that point is not on the hyperbola of minima: run longer, or check the start.")
     want = run(optim.gd(0.05), get("hyperbola"), [2.0, 2.0], 2000).final[0]
@@ -377,7 +359,7 @@ def _06_1(reached):
     return "from (2, 2) the balance w1^2 - w2^2 is 0, and it stays 0: the run can only end where w1 = w2."
 
 
-@exercise("06.2", "the crawl into a singular minimum")
+@exercise("06.2", "the crawl into a singular minimum", points=1, answer=number)
 def _06_2(crawl_slope):
     tr = run(optim.gd(0.1), get("cross"), [1.0, 1.0], 20000, progress=False)
     k = np.arange(1000, 20001)
@@ -387,7 +369,7 @@ def _06_2(crawl_slope):
     return "the distance falls like a power of the step count, not exponentially: a singular minimum is reached by crawling."
 
 
-@exercise("06.3", "the balance law off the diagonal", kind="explain")
+@exercise("06.3", "the balance law off the diagonal", kind="explain", points=2, answer=number)
 def _06_3(predicted_w1):
     end = run(optim.gd(0.01), get("hyperbola"), [3.0, 0.5], 3000).final[0]
     close(predicted_w1, float(end[0]), 2e-3, "predicted_w1", "solve w1 w2 = 1 together with w1^2 - w2^2 = 3^2 - 0.5^2 "
@@ -395,9 +377,9 @@ def _06_3(predicted_w1):
     return f"the run ends at w1 = {end[0]:.4f}: the start decided where on the curve of minima it would land."
 
 
-@exercise("06.4", "another copy of the teacher", kind="challenge")
+@exercise("06.4", "another copy of the teacher", kind="challenge", answer=point(4))
 def _06_4(copy):
-    p = _point(copy, 4, "copy")
+    p = np.asarray(copy, dtype=float)
     L = get("permutation_4d")
     if L(p) > 1e-10:
         raise Wrong("the loss is not 0 there: a copy of a solution is as good as the solution.")
@@ -415,7 +397,7 @@ def _moons_network():
     return nets.mlp_landscape(nets.two_moons(200, noise=0.15, seed=0), hidden=(16, 16), activation="tanh", seed=0)
 
 
-@exercise("07.1", "three solutions", kind="predict")
+@exercise("07.1", "three solutions", kind="predict", points=1, answer=number)
 def _07_1(first_barrier):
     L = _moons_network()
     a, b = (nets.train(L, optim.adam(0.02), steps=800, seed=s).final[0] for s in (1, 2))
@@ -424,7 +406,7 @@ def _07_1(first_barrier):
     return "a barrier many times the loss of either end: the two solutions are separated by higher ground on the line."
 
 
-@exercise("07.2", "training a small network",
+@exercise("07.2", "training a small network", points=2, answer=(landscape, array((None,))),
           wrong=lambda L, theta: [(L, np.zeros_like(np.asarray(theta, float))), (L, -np.asarray(theta, float))])
 def _07_2(L, theta):
     acc = float(nets.accuracy(L, np.asarray(theta, float), test=True))
@@ -433,7 +415,7 @@ def _07_2(L, theta):
     return f"test accuracy {acc:.2f} on points the network never saw."
 
 
-@exercise("07.3", "why the large step zig-zags", kind="explain")
+@exercise("07.3", "why the large step zig-zags", kind="explain", points=1, answer=number)
 def _07_3(sharpness_at_100):
     L = _moons_network()
     at_100 = run(optim.gd(2.0), L, L.starts[0], 100).final[0]
@@ -444,7 +426,7 @@ def _07_3(sharpness_at_100):
             "training has reached flatter ground.")
 
 
-@exercise("07.4", "how planar a noisy run is", kind="challenge")
+@exercise("07.4", "how planar a noisy run is", kind="challenge", answer=number)
 def _07_4(noisy_share):
     L = _moons_network()
     want = nets.pca_plane(L, run(nets.sgd(0.5, batch_size=4, seed=0), L, L.starts[0], 400))[0].explained
@@ -461,7 +443,7 @@ def _noisy_moons_network(activation="tanh", init="glorot"):
     return nets.mlp_landscape(nets.two_moons(200, noise=0.2, seed=1), hidden=(16,), activation=activation, init=init, seed=0)
 
 
-@exercise("08.1", "the sharpness at the edge", kind="predict")
+@exercise("08.1", "the sharpness at the edge", kind="predict", points=1, answer=number)
 def _08_1(late_sharpness):
     at, sharp, _ = nets.sharpness_during_training(_noisy_moons_network(), lr=1.0, steps=3000, every=150, iters=15)
     close(late_sharpness, float(sharp[at >= 2000].mean()), 0.02, "late_sharpness",
@@ -469,7 +451,7 @@ def _08_1(late_sharpness):
     return "it climbed to the cap 2 / lr = 2 and stayed near it: gradient descent trains at the edge of stability."
 
 
-@exercise("08.2", "another solution, another sharpness")
+@exercise("08.2", "another solution, another sharpness", points=1, answer=number)
 def _08_2(other_sharpness):
     L = _noisy_moons_network()
     other = nets.train(L, optim.adam(0.02), steps=800, seed=2).final[0]
@@ -480,7 +462,7 @@ def _08_2(other_sharpness):
             "sharpness belongs to the minimum a run finds, not to the task.")
 
 
-@exercise("08.3", "the same function, another sharpness", kind="explain")
+@exercise("08.3", "the same function, another sharpness", kind="explain", points=2, answer=number)
 def _08_3(rescaled_sharpness):
     R = _noisy_moons_network("relu", "he")
     solution = nets.train(R, optim.adam(0.02), steps=1500).final[0]
@@ -494,7 +476,7 @@ def _08_3(rescaled_sharpness):
             "that changes while the function does not cannot by itself decide how well the function generalizes.")
 
 
-@exercise("08.4", "where a larger batch lands", kind="challenge")
+@exercise("08.4", "where a larger batch lands", kind="challenge", answer=number)
 def _08_4(batch32_sharpness):
     rows = nets.flat_vs_sharp(_noisy_moons_network(), {"b": nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07)
     close(batch32_sharpness, rows[0].sharpness, 1e-6, "batch32_sharpness",
@@ -513,7 +495,7 @@ def _moons_pair(width: int):
     return L, a, b
 
 
-@exercise("09.1", "the barrier after matching units", kind="predict")
+@exercise("09.1", "the barrier after matching units", kind="predict", points=1, answer=number)
 def _09_1(aligned_barrier):
     L, a, b = _moons_pair(16)
     close(aligned_barrier, nets.interpolate(L, a, nets.weight_matching(L, a, b)[0]).barrier, 0.01, "aligned_barrier",
@@ -522,7 +504,7 @@ def _09_1(aligned_barrier):
     return "once the hidden units are matched, the two solutions sit in one valley: the barrier was mostly labels."
 
 
-@exercise("09.2", "matching a wider network")
+@exercise("09.2", "matching a wider network", points=2, answer=number)
 def _09_2(wide_aligned_barrier):
     W, wa, wb = _moons_pair(32)
     want = nets.interpolate(W, wa, nets.weight_matching(W, wa, wb)[0]).barrier
@@ -534,7 +516,7 @@ def _09_2(wide_aligned_barrier):
             "barrier; matching is a heuristic, and how well it works depends on the pair, not only on the width.")
 
 
-@exercise("09.3", "the cost of swapping two units", kind="explain")
+@exercise("09.3", "the cost of swapping two units", kind="explain", points=1, answer=number)
 def _09_3(rise_fraction):
     L, a, b = _moons_pair(16)
     swap = nets.swap_path(L, a, 2, 5)
@@ -544,7 +526,7 @@ def _09_3(rise_fraction):
     return "a tiny fraction again: in a network with spare units, swapping two of them costs almost nothing."
 
 
-@exercise("09.4", "a curve between wider solutions", kind="challenge")
+@exercise("09.4", "a curve between wider solutions", kind="challenge", answer=number)
 def _09_4(wide_bezier_barrier):
     W, wa, wb = _moons_pair(32)
     want = nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, lr=0.01)).barrier
@@ -570,7 +552,7 @@ def _ten_percent_off(step):
     return [round(step * 1.1), round(step * 0.9)]
 
 
-@exercise("10.1", "when the second mode is learned", kind="predict", wrong=_ten_percent_off)
+@exercise("10.1", "when the second mode is learned", kind="predict", points=2, answer=count, wrong=_ten_percent_off)
 def _10_1(second_mode_step):
     want = _mode_step((3.0, 1.5, 0.75), 6, 1e-4, 3000, 1)
     close(second_mode_step, want, 0.02, "second_mode_step", "check the second singular value (index 1) of "
@@ -578,7 +560,7 @@ def _10_1(second_mode_step):
     return "a mode of strength 1.5 waits about twice as long as one of strength 3: the wait goes like 1 / s."
 
 
-@exercise("10.2", "the first plateau from a tinier start", wrong=_ten_percent_off)
+@exercise("10.2", "the first plateau from a tinier start", points=1, answer=count, wrong=_ten_percent_off)
 def _10_2(first_drop_tiny):
     L8 = nets.mlp_landscape(nets.linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size=6, seed=0), hidden=(6,),
                        activation="linear", init="normal", scale=1e-8, seed=0)  # fmt: skip
@@ -588,7 +570,7 @@ def _10_2(first_drop_tiny):
     return "the same extra wait for every factor of 100: the plateau grows with the logarithm of 1 / scale."
 
 
-@exercise("10.3", "a weaker mode waits longer", kind="explain", wrong=_ten_percent_off)
+@exercise("10.3", "a weaker mode waits longer", kind="explain", points=2, answer=count, wrong=_ten_percent_off)
 def _10_3(fifth_mode_step):
     want = _mode_step((4.0, 2.0, 1.0, 0.5, 0.25), 6, 1e-4, 8000, 4)
     close(fifth_mode_step, want, 0.02, "fifth_mode_step", "check the fifth singular value (index 4) every 5 steps "
@@ -596,11 +578,11 @@ def _10_3(fifth_mode_step):
     return "half the strength of the fourth mode, about twice its wait: s t stays nearly constant down the staircase."
 
 
-@exercise("10.4", "the wait on the hyperbola", kind="challenge")
+@exercise("10.4", "the wait on the hyperbola", kind="challenge", answer=count)
 def _10_4(steps_to_half):
     v = run(optim.gd(0.05), get("hyperbola"), [0.01, 0.012], 400).values[:, 0]
     want = int(np.argmax(v < v[0] / 2))
-    if _number(steps_to_half, "steps_to_half") != want:
+    if int(steps_to_half) != want:
         raise Wrong("count the steps until traj.values[:, 0] first falls below half of traj.values[0, 0].")
     return "a long wait at the saddle, then the whole drop within a few steps."
 
@@ -612,17 +594,9 @@ def _grok_step(p: int, weight_decay: float, steps: int) -> int | None:
     return nets.grokking(p=p, weight_decay=weight_decay, steps=steps, seed=0, stop_at=0.99, progress=False).generalized_at
 
 
-def _a_step(value, what):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        if value is None:
-            raise Wrong(f"{what} is None: the run never reached 99% test accuracy; run more steps.")
-        raise Wrong(f"{what} should be a step number (a whole number); got {value!r}.")
-    return int(value)
-
-
-@exercise("11.1", "a stronger weight decay", kind="predict", wrong=_ten_percent_off)
+@exercise("11.1", "a stronger weight decay", kind="predict", points=1, answer=count, wrong=_ten_percent_off)
 def _11_1(grok_step):
-    step = _a_step(grok_step, "grok_step")
+    step = int(grok_step)
     want = _grok_step(31, 2.4, 400)
     if abs(step - want) > 10:
         raise Wrong(f"grok_step = {step} is {'too late' if step > want else 'too early'}: train with weight_decay=2.4 "
@@ -631,9 +605,9 @@ def _11_1(grok_step):
             "about half the wait.")
 
 
-@exercise("11.2", "a smaller clock", wrong=_ten_percent_off)
+@exercise("11.2", "a smaller clock", points=1, answer=count, wrong=_ten_percent_off)
 def _11_2(small_grok_step):
-    step = _a_step(small_grok_step, "small_grok_step")
+    step = int(small_grok_step)
     want = _grok_step(23, 1.2, 800)
     if abs(step - want) > 10:
         raise Wrong(f"small_grok_step = {step} is {'too late' if step > want else 'too early'}: train on "
@@ -646,7 +620,7 @@ def _11_2(small_grok_step):
             if ratio > 1.1 else f"about as long as the 31-hour clock ({ratio:.1f} times): the delay is set by the decay.")
 
 
-@exercise("11.3", "no weight decay, no tuning", kind="explain")
+@exercise("11.3", "no weight decay, no tuning", kind="explain", points=1, answer=number)
 def _11_3(none_purity):
     want = float(nets.grokking(weight_decay=0.0, steps=1000, seed=0, every=1000, progress=False).purity[-1])
     close(none_purity, want, 0.01, "none_purity", "take the run with weight decay 0 and its purity at the last record "
@@ -658,14 +632,14 @@ def _11_3(none_purity):
 # 12 The edge of chaos ----------------------------------------------------------------------------
 
 
-@exercise("12.1", "ordered or chaotic", kind="predict")
+@exercise("12.1", "ordered or chaotic", kind="predict", points=1, answer=number)
 def _12_1(chi_25):
     want = float(nets.chi1(2.5, 0.05))
     close(chi_25, want, 1e-4, "chi_25", "nets.chi1 takes sigma_w2 and sigma_b2, in that order.")
     return f"chi1 = {want:.3f} > 1: chaotic. The edge at this bias variance lies at a smaller weight variance."
 
 
-@exercise("12.2", "the slope measured in a network")
+@exercise("12.2", "the slope measured in a network", points=1, answer=number)
 def _12_2(measured_chi):
     p = nets.propagate(1.25, 0.05, depth=30, width=1000, seed=0)
     want = float(np.exp(np.mean(np.log(p.grad[:-1] / p.grad[1:]))))
@@ -676,11 +650,10 @@ def _12_2(measured_chi):
             f"{abs(want - theory) / theory:.0%} apart in one network of width 1,000.")
 
 
-@exercise("12.3", "how ReLU approaches its edge", kind="explain", wrong=_ten_percent_off)
+@exercise("12.3", "how ReLU approaches its edge", kind="explain", points=1, answer=count, wrong=_ten_percent_off)
 def _12_3(relu_layer):
     want = int(np.argmax(nets.correlation_curve(0.5, 2000, 2.0, 0.0, "relu") > 0.99))
-    if isinstance(relu_layer, (bool, np.bool_)) or not isinstance(relu_layer, (int, np.integer)):
-        raise Wrong(f"relu_layer should be a layer number (a whole number); got {relu_layer!r}.")
+    relu_layer = int(relu_layer)
     if relu_layer != want:
         raise Wrong(f"relu_layer = {relu_layer} is {'too deep' if relu_layer > want else 'too shallow'}: take the first "
                     "index of the ReLU curve that is above 0.99 (np.argmax of a boolean array finds it).")  # fmt: skip
@@ -692,7 +665,7 @@ def _12_3(relu_layer):
             "sooner, even on its edge.")
 
 
-@exercise("12.4", "the edge by bisection", kind="challenge")
+@exercise("12.4", "the edge by bisection", kind="challenge", answer=number)
 def _12_4(edge_015):
     close(edge_015, float(nets.critical_sigma_w2(0.15)), 1e-3, "edge_015", "keep the half of the interval where chi1 - 1 "
           "changes sign, and stop when the interval is shorter than 0.001.")  # fmt: skip
@@ -711,7 +684,7 @@ def _far_hyperbola() -> float:
     return learning_coefficient(get("hyperbola"), [2.0, 0.5], n_beta=1000, seed=0).estimate
 
 
-@exercise("13.1", "a flatter direction", kind="predict", wrong=lambda v: [1.0, 0.5, 0.75])
+@exercise("13.1", "a flatter direction", kind="predict", points=1, answer=number, wrong=lambda v: [1.0, 0.5, 0.75])
 def _13_1(lam_x2_y6):
     want = tempered_expectation(_x2_y6(), [0, 0], n_beta=1e8)
     close(lam_x2_y6, want, 0.01, "lam_x2_y6", "is your landscape x^2 + y^6 (not y^4), and did you integrate at the "
@@ -720,7 +693,7 @@ def _13_1(lam_x2_y6):
             "The flatter a direction, the less of a parameter it counts as.")
 
 
-@exercise("13.2", "another point of the valley", wrong=lambda v: [1.1 * v, 0.9 * v, 1.0])
+@exercise("13.2", "another point of the valley", points=1, answer=number, wrong=lambda v: [1.1 * v, 0.9 * v, 1.0])
 def _13_2(lam_far):
     want = _far_hyperbola()
     close(lam_far, want, 1e-6, "lam_far", "estimate at the point (2, 0.5) with n_beta = 1000 and seed = 0 (another "
@@ -729,7 +702,7 @@ def _13_2(lam_far):
             "valley, 1/2); the direction along it costs nothing.")
 
 
-@exercise("13.3", "the network's effective parameters", kind="explain",
+@exercise("13.3", "the network's effective parameters", kind="explain", points=1, answer=(anything, landscape, number),
           wrong=lambda record, L, f: [(record, L, 2 * f), (record, L, f / 2), (record, L, 0.5)])
 def _13_3(record, L, effective_fraction):
     lam, d = float(record.estimate), int(L.dim)
@@ -753,7 +726,7 @@ def _plain_over_residual(depth: int) -> float:
     return float(first[0] / first[1])
 
 
-@exercise("14.1", "a deeper network", kind="predict", wrong=lambda v: [1 / v, 10 * v, 1.0])
+@exercise("14.1", "a deeper network", kind="predict", points=1, answer=number, wrong=lambda v: [1 / v, 10 * v, 1.0])
 def _14_1(ratio_30):
     want, at_20 = _plain_over_residual(30), _plain_over_residual(20)
     close(ratio_30, want, 1e-6, "ratio_30", "build both networks with hidden=[8] * 30, ReLU, init='he', seed=0 on "
@@ -773,7 +746,7 @@ def _quarter_turn() -> tuple:
     return tuple(float(np.median(t.steps_to_target[k])) for k in ("scratch", "transfer"))
 
 
-@exercise("14.2", "a quarter turn", wrong=lambda v: [1 / v, 2 * v, 1.0])
+@exercise("14.2", "a quarter turn", points=1, answer=number, wrong=lambda v: [1 / v, 2 * v, 1.0])
 def _14_2(speedup_90):
     scratch, tuned = _quarter_turn()
     want = scratch / tuned
@@ -785,7 +758,7 @@ def _14_2(speedup_90):
     return f"{want:.2g}x ({tuned:.0f} steps against {scratch:.0f}): a quarter turn {verdict}; {why}."
 
 
-@exercise("14.3", "the network's best optimizer", kind="explain",
+@exercise("14.3", "the network's best optimizer", kind="explain", points=1, answer=(anything, word()),
           wrong=lambda table, name: [(table, n) for n in table.optimizers if n != name][:2])
 def _14_3(table, best_on_network):
     names = [n for n in table.landscapes if n.startswith("MLP")]
