@@ -121,7 +121,9 @@ class Format:
     saying what is off (``threshold should be a number; got 'abc'``), ``str()`` describes it (``a number``) and
     ``repr()`` is the code that makes it again (``point(2)``), so that a format-only checks.py can be written."""
 
-    def __init__(self, name: str, description: str, test, *args):
+    def __init__(self, name: str, description: str, test, args: tuple | None = None):
+        """``args``: the arguments of the function ``name`` that makes this format, or None for a format that is an
+        object of its own (``number``)."""
         self.name, self.description, self._test, self.args = name, description, test, args
 
     def check(self, value, what: str = "the answer") -> None:
@@ -134,7 +136,7 @@ class Format:
         return self.description
 
     def __repr__(self) -> str:
-        return f"{self.name}({', '.join(map(repr, self.args))})" if self.args else self.name
+        return self.name if self.args is None else f"{self.name}({', '.join(map(repr, self.args))})"
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Format) and repr(self) == repr(other)
@@ -184,7 +186,7 @@ def point(dim: int) -> Format:
     """A point with ``dim`` finite coordinates, like ``(1.0, 2.0)``."""
     _whole(dim, "point(dim)")
     example = "(" + ", ".join(f"{k + 1}.0" for k in range(min(dim, 3))) + (", ..." if dim > 3 else "") + ")"
-    return Format("point", f"a point with {dim} coordinates, like {example}", lambda v: _not_numbers(v, (dim,), True), dim)
+    return Format("point", f"a point with {dim} coordinates, like {example}", lambda v: _not_numbers(v, (dim,), True), (dim,))
 
 
 def array(shape: tuple | None = None) -> Format:
@@ -195,7 +197,7 @@ def array(shape: tuple | None = None) -> Format:
             if n is not None:
                 _whole(n, "array(shape)", low=0)
     described = "an array of numbers" + (f" of shape {shape}".replace("None", "any") if shape is not None else "")
-    return Format("array", described, lambda v: _not_numbers(v, shape, False), *([shape] if shape is not None else []))
+    return Format("array", described, lambda v: _not_numbers(v, shape, False), (shape,) if shape is not None else ())
 
 
 def _words_described(choices) -> str:
@@ -211,7 +213,7 @@ def word(choices=None) -> Format:
         return not isinstance(v, str) or bool(allowed) and _norm(v) not in allowed
 
     described = f"one of the words {_words_described(choices)}" if choices else "a word (a str)"
-    return Format("word", described, test, *([choices] if choices else []))
+    return Format("word", described, test, (choices,) if choices else ())
 
 
 def words(n: int | None = None, choices=None) -> Format:
@@ -228,7 +230,7 @@ def words(n: int | None = None, choices=None) -> Format:
 
     described = f"a list of {n if n is not None else 'some'} words"
     described += f", each one of {_words_described(choices)}" if choices else ""
-    return Format("words", described, test, n, *([choices] if choices else []))
+    return Format("words", described, test, (n, choices) if choices else (n,) if n is not None else ())
 
 
 def _whole(n, what: str, low: int = 1) -> None:
@@ -1052,9 +1054,9 @@ def nbgrader_notebook(nb: dict, name: str = "notebook") -> dict:
         if key not in SPECS:
             raise AssignError(f"{name}: cell {k} checks exercise {key!r}, which the course's checks.py does not define")
         spec, ident = SPECS[key], re.sub(r"\W", "_", key)
-        cell["source"] = solution.rstrip("\n")
+        cell["source"] = (solution + "\n" + rest[: checked.start()]).rstrip("\n")  # with any code before the check
         cells.append(_nbgrader(cell, f"exercise-{ident}", solution=True))
-        call = rest.strip("\n")
+        call = rest[checked.start() :].strip("\n")
         if not re.fullmatch(r"check\(.*\)\s*", call, re.S):
             raise AssignError(f"{name}: cell {k}: the check of exercise {key} must end the cell: {call!r}")
         test = {"cell_type": "code", "execution_count": None, "id": f"check-{ident}", "metadata": {}, "outputs": [],
