@@ -175,7 +175,7 @@ def test_a_check_that_never_finishes_is_stopped_and_says_so():
 
     t = time.perf_counter()
     ok, message = evaluate("robustness.loop", student, seconds=0.5)
-    assert not ok and "stopped after 0.5 s" in message and "never finished" in message
+    assert not ok and "took longer than 0.5 s (an endless loop, or a slow machine: set TOYLANDS_CHECK_SECONDS)" in message
     assert time.perf_counter() - t < 5
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), "the alarm is switched off again"
 
@@ -189,7 +189,7 @@ def test_a_student_cannot_swallow_the_time_limit():
             return
 
     ok, message = evaluate("robustness.loop", sneaky, seconds=0.3)
-    assert not ok and "stopped" in message
+    assert not ok and "took longer than 0.3 s" in message
 
 
 def test_a_flow_that_blows_up_in_finite_time_stops_at_the_box():
@@ -332,7 +332,9 @@ def test_strict_mode_refuses_what_it_cannot_read(monkeypatch, value):
 
 
 def test_a_course_exercise_cannot_be_replaced_by_accident():
-    import toylands.checks  # noqa: F401  (registers the course)
+    from toylands.exercises import load_course
+
+    load_course(LESSONS / "checks.py")  # registers the course
 
     with pytest.raises(ValueError, match="exercise '02.1' is already registered"):
 
