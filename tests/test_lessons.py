@@ -1,12 +1,16 @@
-"""The course: every lesson runs top to bottom (strict: every solution passes), within 60 s and 500 MB; what its text
-claims holds for what it computed; its exercises refuse wrong answers without giving the right one away; the index
-links every lesson; the student versions keep no solution and fail every check until filled in."""
+"""The course: every solved lesson (lessons/solutions/) runs top to bottom (strict: every solution passes), within 60 s
+and 500 MB; what its text claims holds for what it computed; its exercises refuse wrong answers without giving the
+right one away; the indexes link every lesson; every notebook opens clean in JupyterLab; the committed student
+versions (lessons/) are what `python -m toylands assign --self-study --force lessons/solutions lessons` writes, keep
+no solution in code, and run top to bottom with every check saying "not answered yet"."""
 
+import ast
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -15,19 +19,29 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from claims import CLAIMS  # noqa: E402
 
-from toylands.exercises import BEGIN, END, _numbers_in, assign, student_source  # noqa: E402
+from toylands.exercises import BEGIN, END, SHOW_SOLUTION, _numbers_in, assign, load_course, out_of_date, student_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = ROOT / "lessons"
-NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
+LESSONS = ROOT / "lessons"  # the student versions, generated from SOURCES and committed
+SOURCES = LESSONS / "solutions"  # the solved lessons, which authors edit
+COURSE = LESSONS / "checks.py"  # the exercises' definitions
+NOTEBOOKS = sorted(SOURCES.glob("*.ipynb"))
 NUMBERED = [p for p in NOTEBOOKS if re.match(r"\d\d-[a-z0-9-]+\.ipynb$", p.name)]
+STUDENT = sorted(LESSONS.glob("*.ipynb"))
+STUDENT_NUMBERED = [LESSONS / p.name for p in NUMBERED]
 CHECK = re.compile(r"""check\(\s*["']([\w.]+)["']""")
 PREDICT = re.compile(r"""predict\(\s*["']([\w.]+)["']""")
+REGENERATE = "python -m toylands assign --self-study --force lessons/solutions lessons"
+#: Where test_student_versions_run_and_every_check_waits_for_an_answer writes each student lesson's Run All time.
+RUN_TIMES = Path(tempfile.gettempdir()) / "toylands-student-run-times.json"
 
 
-def execute(path: Path, *extra, claims: dict | None = None, tmp: Path | None = None) -> dict:
-    env = {**os.environ, "TOYLANDS_STRICT": "1"}
-    env.pop("MPLBACKEND", None)
+def execute(path: Path, *extra, claims: dict | None = None, tmp: Path | None = None, strict: bool = True) -> dict:
+    """Run a notebook in a fresh kernel (in its own folder, as Jupyter does, so that it finds lessons/checks.py by
+    itself): strict, so that a wrong answer raises, unless ``strict=False`` (as a student runs it)."""
+    env = {**os.environ, "TOYLANDS_STRICT": "1" if strict else "0"}
+    for name in ("MPLBACKEND", "TOYLANDS_COURSE", "NBGRADER_EXECUTION"):
+        env.pop(name, None)
     args = [sys.executable, str(ROOT / "tests" / "run_notebook.py"), str(path), *extra]
     if claims is not None:
         spec = tmp / f"{path.stem}.claims.json"
@@ -52,7 +66,8 @@ def solutions(nb) -> dict:
 def test_the_course_has_its_lessons_in_order():
     numbers = [int(p.name[:2]) for p in NUMBERED]
     assert numbers == list(range(len(numbers)))
-    assert (LESSONS / "index.ipynb").exists()
+    assert (SOURCES / "index.ipynb").exists()
+    assert [p.name for p in STUDENT] == [p.name for p in NOTEBOOKS], "every solved lesson has its student version"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -108,14 +123,15 @@ def _round(v: float) -> bool:
 
 @pytest.mark.parametrize("path", NUMBERED, ids=[p.stem for p in NUMBERED])
 def test_lesson_structure(path):
-    from toylands import checks  # noqa: F401  (registers the course's exercises)
     from toylands.exercises import CHECKS, SPECS
 
+    load_course(COURSE)
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0].source
     assert first.startswith(f"# {int(path.name[:2])}.") and "**What you will learn.**" in first and "**Time:**" in first
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0].startswith("%matplotlib widget") and "import toylands as tl" in code[0]
+    assert "from toylands.exercises import check, predict" in code[0] and "toylands.checks" not in code[0]
     assert sum("import " in c for c in code) == 1, "one import cell"
     exercises = [c for c in code if BEGIN in c and "check(" in c]
     assert 3 <= len(exercises) <= 6
@@ -130,64 +146,109 @@ def test_lesson_structure(path):
             checked = min(i for i, c in enumerate(code) if k in CHECK.findall(c))
             assert where and where[0] < checked, f"{k}: the prediction is written down before the experiment"
         assert not re.search(r"\d", CHECKS[k][0]), f"{k}: a title with a number may give the answer away"
+        given = {len(call.args) - 1 for c in code if k in CHECK.findall(c) for call in _calls(c, "check", k)}
+        assert {len(SPECS[k]["answer"]), len(SPECS[k]["names"])} == given, f"{k}: one answer format per answer checked"
+        assert SPECS[k]["kind"] == "challenge" or SPECS[k]["points"] in (1, 2), f"{k}: 1 or 2 points (lessons/checks.py)"
     assert "## Summary" in nb.cells[-1].source
     assert any("widgets." in c for c in code), "a slider to play with"
 
 
-def test_every_link_resolves_and_the_index_links_every_lesson():
+def _calls(source: str, name: str, key: str) -> list:
+    """The calls ``name(key, ...)`` in a cell's code."""
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%")))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == name and n.args
+            and isinstance(n.args[0], ast.Constant) and n.args[0].value == key]  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", [SOURCES, LESSONS], ids=["solutions", "student"])
+def test_every_link_resolves_and_the_index_links_every_lesson(folder):
     linked = set()
-    for path in NOTEBOOKS:
+    for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 for target in re.findall(r"\]\(([^)#]+\.ipynb)\)", cell.source):
-                    assert (LESSONS / target).exists(), f"{path.name} links to missing {target}"
+                    assert (folder / target).exists(), f"{path.name} links to missing {target}"
                     if path.name == "index.ipynb":
                         linked.add(target)
     assert linked == {p.name for p in NUMBERED}
 
 
-def test_student_versions_keep_no_solution(tmp_path):
-    written = assign(LESSONS, tmp_path)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py", "mimetype": "text/x-python",
+                 "name": "python", "nbconvert_exporter": "python", "pygments_lexer": "ipython3", "version": "3.11.7"}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + STUDENT, ids=[f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS + STUDENT])
+def test_notebooks_open_clean(path):
+    """Opened and saved in JupyterLab, a notebook is what is committed: ipykernel's kernelspec and language_info,
+    nbformat 4.5 with cell ids, no outputs, and the bytes that Jupyter's own writer gives (sorted keys, sources as
+    lists of lines), so that saving leaves no diff."""
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
+    assert nb.metadata.get("kernelspec") == KERNELSPEC and nb.metadata.get("language_info") == LANGUAGE_INFO, nb.metadata
+    ids = [c.get("id") for c in nb.cells]
+    assert all(ids) and len(set(ids)) == len(ids), "every cell has its own id"
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code"), "outputs cleared"
+    nbformat.validate(nb)
+    saved = nbformat.writes(nb, version=nbformat.NO_CONVERT)
+    assert text == saved + ("" if saved.endswith("\n") else "\n"), f"{path.name} changes when Jupyter saves it"
+
+
+def test_committed_student_versions_are_up_to_date():
+    stale = out_of_date(SOURCES, LESSONS, self_study=True)
+    assert not stale, f"{', '.join(str(p.relative_to(ROOT)) for p in stale)} differ from their sources: run {REGENERATE}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_student_versions_show_a_solution_only_on_request(path):
+    """No solution line in the student version's code or text, except in the folded "Show a solution" cell right
+    after its exercise's check; and every exercise (not the predictions) has one."""
+    teacher = nbformat.read(path, as_version=4)
+    student = nbformat.read(LESSONS / path.name, as_version=4)
+    assert not [c for c in student.cells if BEGIN in c.source or END in c.source]
+    folded = [(i, c) for i, c in enumerate(student.cells) if c.cell_type == "markdown" and SHOW_SOLUTION in c.source]
+    for i, cell in folded:
+        assert cell.source.startswith(f"<details>\n<summary>{SHOW_SOLUTION}</summary>") and cell.source.endswith("</details>")
+        assert CHECK.search(student.cells[i - 1].source), "a solution follows its exercise's check"
+    shown = "\n".join(c.source for c in student.cells if SHOW_SOLUTION not in c.source)
+    exercises = 0
+    for cell in teacher.cells:
+        blocks = re.findall(rf"{re.escape(BEGIN)}\n(.*?){re.escape(END)}", cell.source, re.S)
+        exercises += bool(blocks and CHECK.search(cell.source.rsplit(END, 1)[1]))
+        for line in (line.strip() for block in blocks for line in block.splitlines()):
+            if line and not line.startswith(("def ", '"""')):
+                assert line not in shown, f"{path.name}: the student version shows {line!r} outside a folded solution"
+    assert len(folded) == exercises
+
+
+def test_the_student_folder_holds_what_the_notebooks_need(tmp_path):
+    written = assign(SOURCES, tmp_path, self_study=True)
     assert {p.name for p in written} == {p.name for p in NOTEBOOKS}
-    assert (tmp_path / "LICENSE.md").exists()
-    for path in NOTEBOOKS:
-        teacher = nbformat.read(path, as_version=4)
-        student = (tmp_path / path.name).read_text()
-        assert BEGIN not in student and END not in student
-        for cell in teacher.cells:
-            for block in re.findall(rf"{re.escape(BEGIN)}\n(.*?){re.escape(END)}", cell.source, re.S):
-                for line in block.splitlines():
-                    s = line.strip()
-                    if s and not s.startswith(("def ", '"""')):
-                        assert s not in student, f"{path.name}: the student version shows {s!r}"
+    assert (tmp_path / "LICENSE.md").exists() and (tmp_path / "checks.py").read_bytes() == COURSE.read_bytes()
 
 
-def test_student_checks_fail_until_filled_in(tmp_path):
-    """Every lesson's student version runs top to bottom, and each of its checks says "not answered yet". Two
-    lessons run at a time, one per core: these runs keep no time limit, and so take half the time."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def problems(path):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.source = student_source(cell.source)
-        student = tmp_path / path.name
-        nbformat.write(nb, student)
-        r = execute(student, "--allow-errors")
-        out = []
-        for c in r["cells"]:
-            if "check(" in c["source"]:
-                if c["error"] != "ExerciseError" or not c["stdout"].startswith("✗"):
-                    out.append(f"{path.name}, cell {c['index']}: a check that does not fail: {c}")
-            elif c["error"] is not None:
-                out.append(f"{path.name}, cell {c['index']}: {c['error']}: {c['evalue']}")
-        return out
-
-    with ThreadPoolExecutor(2) as pool:
-        found = [line for lines in pool.map(problems, NUMBERED[::-1]) for line in lines]  # the long, late ones first
-    assert not found, "\n".join(found)
+@pytest.mark.parametrize("path", STUDENT_NUMBERED, ids=[p.stem for p in STUDENT_NUMBERED])
+def test_student_version_runs_and_every_check_waits_for_an_answer(path):
+    """Run All on a committed student lesson, as a student runs it (not strict), completes: no cell raises, nothing is
+    written to stderr, no traceback, and every check says "not answered yet" (○). Its Run All time is added to
+    RUN_TIMES (a JSON file, by lesson) and printed."""
+    r = execute(path, strict=False)
+    times = json.loads(RUN_TIMES.read_text()) if RUN_TIMES.exists() else {}
+    RUN_TIMES.write_text(json.dumps({**times, path.stem: round(r["seconds"], 1)}, indent=1, sort_keys=True) + "\n")
+    print(f"Run All of the student version of {path.stem}: {r['seconds']:.1f} s (all so far in {RUN_TIMES})")
+    assert r["error"] is None, r["error"]
+    problems = []
+    for c in r["cells"]:
+        where = f"cell {c['index']}"
+        if c["error"] or "Traceback" in c["stdout"] or c["stderr"]:
+            problems.append(f"{where}: {c['error']}: {c['evalue']} {c['stderr'][:300]}")
+        if CHECK.search(c["source"]):
+            verdicts = [line for line in c["stdout"].splitlines() if "Exercise" in line]
+            if not verdicts or not all(v.startswith("○") and "not answered yet" in v for v in verdicts):
+                problems.append(f"{where}: a check that does not wait for an answer: {c['stdout'][:300]!r}")
+    assert not problems, "\n".join(problems)
 
 
 def test_stub_shapes():
@@ -205,20 +266,24 @@ def test_stub_shapes():
 def test_assign_command(tmp_path):
     from toylands.__main__ import main
 
-    assert main(["assign", str(LESSONS), str(tmp_path / "student")]) == 0
-    assert len(list((tmp_path / "student").glob("*.ipynb"))) == len(NOTEBOOKS)
+    assert main(["assign", "--self-study", str(SOURCES), str(tmp_path / "student")]) == 0
+    written = sorted((tmp_path / "student").glob("*.ipynb"))
+    assert [p.name for p in written] == [p.name for p in STUDENT]
+    assert all(p.read_bytes() == (LESSONS / p.name).read_bytes() for p in written), "what the committed lessons hold"
 
 
 def test_checks_give_feedback_without_the_answer(capsys, monkeypatch):
-    from toylands.checks import check, evaluate
-    from toylands.exercises import ExerciseError
+    from toylands.exercises import ExerciseError, check, evaluate
 
+    load_course(COURSE)
     monkeypatch.delenv("TOYLANDS_STRICT", raising=False)
     assert check("02.1", 0.05) is None
     out = capsys.readouterr().out
     assert out.startswith("✗") and "too large" in out and "0.04" not in out
     check("02.1", ...)
     assert "not answered yet" in capsys.readouterr().out
+    check("02.1", "0.04")
+    assert "threshold should be a number" in capsys.readouterr().out
     assert evaluate("02.1", 0.04)[0] and not evaluate("02.1", 0.05)[0]
     monkeypatch.setenv("TOYLANDS_STRICT", "1")
     with pytest.raises(ExerciseError, match="exercise 02.1"):
