@@ -225,8 +225,8 @@ def test_bad_input_is_refused_or_clipped_visibly():
     assert ex.state["lr"] == 10.0 and "diverged" in ex.readout
     ex.set(lr=0.0123)  # between the slider's values: snapped to the nearest one, which the readout shows
     assert ex.state["lr"] == 0.012 and "lr = 0.012," in ex.readout
-    ex.set(x=99.0)
-    assert ex.state["x"] == 2.0
+    with pytest.raises(ValueError, match=r"start x must lie in the map, \[-2, 2\]; got 99.0"):
+        ex.set(x=99.0)  # off the map: refused, as tl.run refuses a start beyond its reach (it was clipped to 2)
     for name, bad in (("lr", float("nan")), ("lr", -0.1), ("noise", float("nan")), ("momentum", float("inf")),
                       ("steps", 2.5), ("x", "left"), ("optimizer", "Shampoo")):  # fmt: skip
         before = ex.state

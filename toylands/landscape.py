@@ -219,6 +219,7 @@ class Landscape:
             raise LandscapeError(f"view must be two different coordinates of the {self.dim}-D {self.name!r}; got {self.view}")
         set_("view", view)
         self._probe()
+        self._check_critical()
 
     # ------------------------------------------------------------------ shape
     @property
@@ -476,6 +477,37 @@ class Landscape:
                 f"(at {probe[0].tolist()}: slopes along test directions {slope[0].tolist()} by autograd, "
                 f"{fd[0].tolist()} by differences), so some step of f is hidden from autograd.\n{how}"
             )
+
+
+    def _check_critical(self):
+        """Hold every declared critical point to the loss: its number of coordinates, a gradient that vanishes
+        there (to a thousandth of the gradient's typical size in the box: coordinates rounded to a few digits
+        pass), and its value."""
+        for c in self.critical:
+            if not isinstance(c, CriticalPoint):
+                raise LandscapeError(f"critical of {self.name!r} must hold CriticalPoint(x, kind, value)s; got {c!r}")
+            if len(c.x) != self.dim:
+                raise LandscapeError(f"the declared {c!r} of {self.name!r} has {len(c.x)} coordinates; the landscape "
+                                     f"has {self.dim}")  # fmt: skip
+        if not self.critical:
+            return
+        X = np.array([c.x for c in self.critical])
+        lo, hi = self.bounds[:, 0], self.bounds[:, 1]
+        box = lo + (hi - lo) * np.random.default_rng(0).random((32, self.dim))
+        with np.errstate(all="ignore"):
+            G = np.linalg.norm(np.asarray(self.grad_raw(np.concatenate([X, box])), float), axis=-1)
+            V = np.asarray(self.f(X), float)
+        typical = float(np.nanmedian(G[len(X) :]))
+        for c, g, v in zip(self.critical, G[: len(X)], V, strict=True):
+            if not g <= 1e-3 * typical + 1e-12:
+                raise LandscapeError(
+                    f"the declared {c!r} of {self.name!r} is not a critical point: the gradient there is {g:.3g} "
+                    f"(typically {typical:.3g} in the box), not 0. Correct its coordinates (tl.critical_points finds "
+                    "them), or leave it out"
+                )
+            if not abs(v - c.value) <= 1e-3 * (1 + abs(c.value)):
+                raise LandscapeError(f"the declared {c!r} of {self.name!r} has value {c.value:.6g}, but f there is "
+                                     f"{v:.6g}")  # fmt: skip
 
 
 def partial_setattr(obj):

@@ -24,7 +24,7 @@ import numpy as np
 from . import optim, plot
 from .analysis import hessian_eig, stability_threshold
 from .landscape import Landscape, LandscapeError
-from .run import Trajectory, number, run
+from .run import Trajectory, _seed, number, run
 from .stage import Stage, ipympl_active
 from .zoo import catalogue, get, landscapes, param_ranges
 
@@ -140,9 +140,10 @@ class _Widget:
     def set(self, **values):
         """Set controls by name, e.g. ``set(lr=0.01, optimizer="Adam")``.
 
-        Numbers outside a slider's range are clipped to it (as the slider's own text box does);
-        a learning rate is snapped to the nearest value the slider offers; a value a control cannot
-        take at all (NaN, a word for a number, an unknown option) raises ``ValueError``.
+        A value ``tl.run`` would refuse (momentum 5, negative noise, a start off the map) raises ``ValueError``
+        in ``tl.run``'s own words, as does a value a control cannot take at all (NaN, a word for a number, an
+        unknown option). A number that ``tl.run`` takes but a slider cannot reach is clipped to it (as the slider's
+        own text box does); a learning rate is snapped to the nearest value the slider offers.
         """
         for k in values:
             if k not in self.controls:
@@ -193,8 +194,28 @@ def _is_lr(name: str) -> bool:
     return name == "lr" or name.startswith("lr ")
 
 
+def _run_refuses(name, value):
+    """Refuse, in ``tl.run``'s own words, what ``tl.run`` would refuse: a knob through the optimizer that takes it,
+    the noise as ``run`` reads it (the sliders' ranges clip only values that ``run`` takes)."""
+    if name in KNOBS:
+        opt = next(o for o, knobs in OPTIMIZER_KNOBS.items() if name in knobs)
+        _make_optimizer(opt, 0.1, {name: value})
+    elif name == "noise":
+        optim.per_run("noise", value)
+
+
+def _on_map(L: Landscape, start) -> np.ndarray:
+    """``start`` as a point of the map a widget draws (the box of ``L``), or the error that says why not."""
+    x = L.as_points(start, "start")
+    if x.ndim != 1 or not np.all((x >= L.bounds[:, 0]) & (x <= L.bounds[:, 1])):
+        raise LandscapeError(f"start {x.tolist()} lies outside the map of {L.name!r}, the box {L.bounds.tolist()}: "
+                             "start inside it (tl.run takes starts beyond it; a widget draws only the box)")  # fmt: skip
+    return x
+
+
 def _valid(name, control, value):
     """``value`` as ``control`` can hold it, or a ValueError that says what is allowed."""
+    _run_refuses(name, value)
     if isinstance(control, (W.Dropdown, W.ToggleButtons, W.SelectionSlider)) and not _is_lr(name):
         allowed = [o[1] if isinstance(o, tuple) else o for o in control.options]
         if not any(value is a or (type(value) is type(a) and value == a) for a in allowed):
@@ -213,6 +234,9 @@ def _valid(name, control, value):
     lo, hi = getattr(control, "min", None), getattr(control, "max", None)
     if isinstance(control, W.FloatLogSlider):  # its min and max are exponents
         lo, hi = control.base**lo, control.base**hi
+    if control.description.startswith("start ") and not lo <= value <= hi:
+        raise ValueError(f"{control.description} must lie in the map, [{lo:g}, {hi:g}]; got {value!r} (a widget draws "
+                         "only its landscape's box)")  # fmt: skip
     if lo is not None and hi is not None:
         value = min(max(value, lo), hi)
     return value
@@ -290,11 +314,13 @@ class Explorer(_Widget):
                 c[k].value = _valid(k, c[k], knobs.pop(k))
         if knobs:
             raise TypeError(f"unknown settings {', '.join(knobs)}; allowed: {', '.join(KNOBS)}")
-        c["steps"] = W.IntSlider(value=steps, min=10, max=3000, step=10, description="steps", continuous_update=False)
+        c["steps"] = W.IntSlider(value=500, min=10, max=3000, step=10, description="steps", continuous_update=False)
+        steps = c["steps"].value = _valid("steps", c["steps"], steps)
         c["step"] = W.IntSlider(value=steps, min=0, max=steps, description="show step", continuous_update=True,
                                 layout=W.Layout(width="460px"))  # fmt: skip
-        c["noise"] = W.FloatSlider(value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
-        c["seed"] = W.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", layout=W.Layout(width="180px"))
+        c["noise"] = W.FloatSlider(value=0.0, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
+        c["noise"].value = _valid("noise", c["noise"], noise)
+        c["seed"] = W.BoundedIntText(value=_seed(seed), min=0, max=2**31 - 1, description="seed", layout=W.Layout(width="180px"))
         c["x"] = W.FloatSlider(description="start x", continuous_update=True, readout_format=".3g")
         c["y"] = W.FloatSlider(description="start y", continuous_update=True, readout_format=".3g")
         self._params_box = W.VBox()
@@ -330,7 +356,7 @@ class Explorer(_Widget):
     # ------------------------------------------------------------------ building
     def _set_start_sliders(self, start=None):
         L = self.landscape
-        start = L.starts[0] if start is None else L.as_points(start, "start")
+        start = L.starts[0] if start is None else _on_map(L, start)
         for k, (lo, hi) in zip(("x", "y"), L.bounds, strict=True):
             s = self.controls[k]
             with self._hold():  # widen first, so that min <= max holds at every step
@@ -632,13 +658,15 @@ class Race(_Widget):
             c[f"lr {name}"] = _lr_slider(_valid_lr(f"lr {name}", lr), description=f"lr {name}",
                                          style={"description_width": "130px"})  # fmt: skip
             c[f"lr {name}"].continuous_update = False
-        c["steps"] = W.IntSlider(value=steps, min=10, max=3000, step=10, description="steps", continuous_update=False)
-        c["noise"] = W.FloatSlider(value=noise, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
+        c["steps"] = W.IntSlider(value=500, min=10, max=3000, step=10, description="steps", continuous_update=False)
+        steps = c["steps"].value = _valid("steps", c["steps"], steps)
+        c["noise"] = W.FloatSlider(value=0.0, min=0.0, max=5.0, step=0.01, description="noise", continuous_update=False)
+        c["noise"].value = _valid("noise", c["noise"], noise)
         c["step"] = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True)
         c["play"] = W.Play(value=steps, min=0, max=steps, step=max(1, steps // 100), interval=40, description="play")
         W.jslink((c["play"], "value"), (c["step"], "value"))
-        self.start = self.landscape.as_points(self.landscape.starts[0] if start is None else start, "start")
-        self.seed = seed
+        self.start = self.landscape.starts[0] if start is None else _on_map(self.landscape, start)
+        self.seed = _seed(seed)
         self.stage = Stage(figsize=(11.0, 4.6), live=live)
         self._build_figure()
         self._recompute = Coalescer(self._compute_and_show)

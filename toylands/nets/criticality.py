@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._args import afford
 from ..optim import whole_number
 from .data import DataError
 from .mlp import MLP
@@ -235,6 +236,10 @@ def propagate(sigma_w2, sigma_b2, *, c0=0.5, q0: float | None = None, depth: int
     if cs.ndim != 1 or np.any(np.abs(cs) > 1) or not q0 > 0:
         raise DataError(f"c0 holds correlations in [-1, 1] and q0 is a squared length > 0; got c0={c0!r}, q0={q0!r}")
     depth, width = (whole_number(name, v, error=DataError) for name, v in (("depth", depth), ("width", width)))
+    seed = whole_number("seed", seed, 0, error=DataError)
+    afford(8.0 * width * width * (depth + 2) + 8.0 * width * (len(cs) + 1) * (depth + 4),
+           f"propagate through {depth} layers of width {width} (each layer's {width} x {width} weights kept for the "
+           "gradients)", "use a smaller width or depth", error=DataError)  # fmt: skip
     w, b = (float(v) for v in _variances(sigma_w2, sigma_b2))
     phi, dphi = _phi(activation)
     rng = np.random.default_rng(seed)

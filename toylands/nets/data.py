@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._args import afford, positive, real, whole
+
 __all__ = ["Dataset", "DataError", "make", "two_moons", "circles", "spirals", "xor", "regression_1d",
            "teacher_student", "digits", "linear_teacher"]  # fmt: skip
 
@@ -125,9 +127,11 @@ def _numbers(a, what):
     return a
 
 
-def _split(make_points, n, seed, name, task):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise DataError(f"n must be a whole number of samples >= 2; got {n!r}")
+def _split(make_points, n, seed, name, task, noise, columns=2):
+    """``n`` training and ``n`` test samples of ``make_points``, after the checks every generator shares."""
+    n = whole("n", n, 2, error=DataError, unit=" of samples")
+    seed, _ = whole("seed", seed, 0, error=DataError), real("noise", noise, low=0, error=DataError)
+    afford(8.0 * 2 * n * 8 * (columns + 1), f"{name} with n = {n} samples", "use a smaller n", error=DataError)
     X, y = make_points(2 * n, np.random.default_rng(seed))
     return Dataset(X[:n], y[:n], X[n:], y[n:], task, name)
 
@@ -141,11 +145,12 @@ def two_moons(n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
         X = np.where(y[:, None] == 0, np.column_stack([np.cos(t), np.sin(t)]), np.column_stack([1 - np.cos(t), 0.5 - np.sin(t)]))
         return X + noise * rng.standard_normal((m, 2)), y
 
-    return _split(points, n, seed, "two moons", "classification")
+    return _split(points, n, seed, "two moons", "classification", noise)
 
 
 def circles(n: int = 200, noise: float = 0.08, factor: float = 0.5, seed: int = 0) -> Dataset:
     """Two concentric circles, radius 1 and ``factor``."""
+    factor = positive("factor", factor, error=DataError)
 
     def points(m, rng):
         y = rng.integers(0, 2, m)
@@ -153,11 +158,12 @@ def circles(n: int = 200, noise: float = 0.08, factor: float = 0.5, seed: int = 
         r = np.where(y == 0, 1.0, factor)
         return np.column_stack([r * np.cos(t), r * np.sin(t)]) + noise * rng.standard_normal((m, 2)), y
 
-    return _split(points, n, seed, "circles", "classification")
+    return _split(points, n, seed, "circles", "classification", noise)
 
 
 def spirals(n: int = 200, noise: float = 0.2, turns: float = 1.5, seed: int = 0) -> Dataset:
     """Two interleaved spirals: a hard problem for small networks."""
+    turns = positive("turns", turns, error=DataError)
 
     def points(m, rng):
         y = rng.integers(0, 2, m)
@@ -165,7 +171,7 @@ def spirals(n: int = 200, noise: float = 0.2, turns: float = 1.5, seed: int = 0)
         X = np.column_stack([t * np.cos(t + np.pi * y), t * np.sin(t + np.pi * y)]) / (turns * 2 * np.pi) * 2
         return X + noise / 4 * rng.standard_normal((m, 2)), y
 
-    return _split(points, n, seed, "spirals", "classification")
+    return _split(points, n, seed, "spirals", "classification", noise)
 
 
 def xor(n: int = 200, noise: float = 0.15, seed: int = 0) -> Dataset:
@@ -176,7 +182,7 @@ def xor(n: int = 200, noise: float = 0.15, seed: int = 0) -> Dataset:
         X = np.column_stack([2 * a - 1, 2 * b - 1]) + noise * rng.standard_normal((m, 2))
         return X, a ^ b
 
-    return _split(points, n, seed, "xor", "classification")
+    return _split(points, n, seed, "xor", "classification", noise)
 
 
 def regression_1d(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
@@ -186,11 +192,12 @@ def regression_1d(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
         x = rng.uniform(-2, 2, (m, 1))
         return x, np.sin(3 * x) + 0.5 * x + noise * rng.standard_normal((m, 1))
 
-    return _split(points, n, seed, "regression 1-D", "regression")
+    return _split(points, n, seed, "regression 1-D", "regression", noise, 1)
 
 
 def teacher_student(n: int = 200, n_inputs: int = 2, hidden: int = 2, seed: int = 0, noise: float = 0.0) -> Dataset:
     """Targets made by a random teacher network with ``hidden`` tanh units: a student of the same size can fit them exactly."""
+    n_inputs, hidden = whole("n_inputs", n_inputs, error=DataError), whole("hidden", hidden, error=DataError)
 
     def points(m, rng):
         X = rng.standard_normal((m, n_inputs))
@@ -199,7 +206,7 @@ def teacher_student(n: int = 200, n_inputs: int = 2, hidden: int = 2, seed: int 
         a = teacher.standard_normal((hidden, 1))
         return X, np.tanh(X @ W) @ a + noise * rng.standard_normal((m, 1))
 
-    return _split(points, n, seed, f"teacher with {hidden} units", "regression")
+    return _split(points, n, seed, f"teacher with {hidden} units", "regression", noise, n_inputs + hidden)
 
 
 def digits(test_fraction: float = 0.3, seed: int = 0, classes=None) -> Dataset:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._args import afford, real, whole
 from .._budget import progress as progress_bar
 from ..optim import adamw, per_run
 from .data import DataError, Dataset, _labels
@@ -28,9 +29,7 @@ __all__ = ["modular_addition", "grokking", "Grokking", "fourier_spectrum", "freq
 
 
 def _whole(name, value, low):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
-        raise DataError(f"{name} must be a whole number >= {low}; got {value!r}")
-    return int(value)
+    return whole(name, value, low, error=DataError)
 
 
 def modular_addition(p: int = 31, train_fraction: float = 0.5, seed: int = 0) -> Dataset:
@@ -43,9 +42,10 @@ def modular_addition(p: int = 31, train_fraction: float = 0.5, seed: int = 0) ->
         >>> d.X.shape, d.X_test.shape, d.n_classes
         ((24, 14), (25, 14), 7)
     """
-    p = _whole("p", p, 2)
-    if not 0 < train_fraction < 1:
-        raise DataError(f"train_fraction must lie strictly between 0 and 1; got {train_fraction!r}")
+    p, seed = _whole("p", p, 2), _whole("seed", seed, 0)
+    train_fraction = real("train_fraction", train_fraction, low=0, high=1, open_low=True, open_high=True, error=DataError)
+    afford(8.0 * p * p * (2 * p + 6), f"modular_addition with p = {p} ({p * p} pairs of {2 * p} inputs each)",
+           "use a smaller p", error=DataError)  # fmt: skip
     a, b = np.divmod(np.arange(p * p), p)
     X = np.concatenate([_one_hot(a, p), _one_hot(b, p)], axis=1)
     y = (a + b) % p

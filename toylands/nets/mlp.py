@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import autograd.numpy as anp
 import numpy as np
 
+from .._args import afford, positive, whole
 from ..landscape import Landscape
 from ..optim import Optimizer, per_run
 from .data import DataError, Dataset
@@ -368,7 +369,13 @@ def mlp_landscape(
     if loss == "cross_entropy" and data.task != "classification":
         raise DataError("cross-entropy needs class labels; this data set is a regression task: use loss='mse'")
     hidden = _widths(hidden)
+    seed, n_starts = whole("seed", seed, 0, error=DataError), whole("n_starts", n_starts, error=DataError)
+    scale = positive("scale", scale, error=DataError)
     model = MLP((data.n_inputs, *hidden, data.n_outputs), activation, bias, residual)
+    # the starts, the box, and the first evaluation of three starts on every sample (activations and their gradients)
+    afford(8.0 * model.n_params * (n_starts + 12) + 8.0 * 3 * 4 * (len(data.X) + len(data.X_test)) * sum(model.sizes),
+           f"an MLP {model.name} ({model.n_params} parameters) with {n_starts} starts on {len(data.X)} samples",
+           "use narrower layers or fewer starts", error=DataError)  # fmt: skip
     if loss == "mse" and data.task == "classification":  # regress on the one-hot (or 0/1) targets
         k = data.n_outputs
         enc = (lambda y: _one_hot(y, k)) if k > 1 else (lambda y: y[:, None].astype(float))
@@ -507,9 +514,15 @@ def from_sklearn(model, X, y) -> tuple[NetLandscape, np.ndarray]:
     if not hasattr(model, "coefs_"):
         raise DataError(f"the {kind} has not been fitted yet: call model.fit(X, y) first")
     activation = {"identity": "linear", "logistic": "logistic", "tanh": "tanh", "relu": "relu"}[model.activation]
-    X = np.asarray(X, float)
-    if X.ndim != 2 or X.shape[1] != model.coefs_[0].shape[0]:
-        raise DataError(f"X must have shape (n, {model.coefs_[0].shape[0]}), the inputs the model was fitted on; got {X.shape}")
+    try:
+        X = np.asarray(X, float)
+    except (TypeError, ValueError):
+        raise DataError(f"X must be numbers, the inputs the model was fitted on; got {type(X).__name__}") from None
+    inputs = model.coefs_[0].shape[0]
+    if X.ndim != 2 or X.shape[1] != inputs:
+        raise DataError(f"X must have shape (n, {inputs}): the model was fitted on {inputs} features; got {X.shape}")
+    if np.ndim(y) < 1 or len(y) != len(X):
+        raise DataError(f"y must hold one target per row of X ({len(X)}); got {np.shape(y)}")
     if kind == "MLPClassifier":
         if np.ndim(y) != 1 or (model.out_activation_ == "logistic" and model.n_outputs_ > 1):
             raise DataError("from_sklearn handles single-label classification (two classes or more), not multilabel")
@@ -540,4 +553,33 @@ def from_sklearn(model, X, y) -> tuple[NetLandscape, np.ndarray]:
         f"{net.n_params} parameters.", reference="scikit-learn, sklearn.neural_network (Pedregosa et al. 2011).",
         formula=r"L(\theta) = \frac{1}{n}\sum_i \ell(f_\theta(x_i), y_i) + \frac{\alpha}{2n}|W|^2", net=lossfn,
     )  # fmt: skip
+    _check_bridge(model, L, theta, X)
     return L, theta
+
+
+def _check_bridge(model, L: NetLandscape, theta: np.ndarray, X: np.ndarray):
+    """What ``from_sklearn`` checks before it hands the landscape over: that the network computes what the model
+    predicts on ``X`` (else the bridge is wrong: an error), and that the loss on ``(X, y)`` is the loss the fit
+    ended at (else this is not the data the model was fitted on, and ``theta`` is no minimum of it: a warning)."""
+    import warnings
+
+    out = np.asarray(L.model.forward(theta, X), float)
+    if type(model).__name__ == "MLPClassifier":
+        theirs = model.predict_proba(X)
+        if out.shape[-1] == 1:  # a logistic output: the probability of the second class
+            p = 1 / (1 + np.exp(-out))
+            out = np.column_stack([1 - p, p])
+        else:
+            out = np.exp(out - _logsumexp(out)[..., None])
+    else:
+        theirs = model.predict(X)
+    theirs = np.asarray(theirs, float).reshape(out.shape)
+    if not np.allclose(out, theirs, rtol=1e-6, atol=1e-8):
+        gap = float(np.max(np.abs(out - theirs)))
+        raise DataError(f"the network read from the {type(model).__name__} does not reproduce its predictions on X "
+                        f"(they differ by up to {gap:.3g}): its architecture is one from_sklearn does not read")  # fmt: skip
+    fitted, here = getattr(model, "loss_", None), float(L(theta))
+    if fitted is not None and np.isfinite(fitted) and here > 1.5 * fitted + 0.01:
+        warnings.warn(f"the loss on this X, y is {here:.3g}, against {fitted:.3g} at the end of the model's fit: these "
+                      "are not the data it was fitted on, so theta is not a minimum of this landscape. Pass the "
+                      "training data (X, y) of model.fit", UserWarning, stacklevel=3)  # fmt: skip
