@@ -231,19 +231,22 @@ def test_the_student_folder_holds_what_the_notebooks_need(tmp_path):
 
 @pytest.mark.parametrize("path", STUDENT_NUMBERED, ids=[p.stem for p in STUDENT_NUMBERED])
 def test_student_version_runs_and_every_check_waits_for_an_answer(path):
-    """Run All on a committed student lesson, as a student runs it (not strict), completes: no cell raises, nothing is
-    written to stderr, no traceback, and every check says "not answered yet" (○). Its Run All time is added to
-    RUN_TIMES (a JSON file, by lesson) and printed."""
+    """Run All on a committed student lesson, as a student runs it (not strict), completes within 60 s and 500 MB: no
+    cell raises, nothing is written to stderr, no traceback, every prediction waits for one and every check says "not
+    answered yet" (○). Its Run All time is added to RUN_TIMES (a JSON file, by lesson) and printed."""
     r = execute(path, strict=False)
     times = json.loads(RUN_TIMES.read_text()) if RUN_TIMES.exists() else {}
     RUN_TIMES.write_text(json.dumps({**times, path.stem: round(r["seconds"], 1)}, indent=1, sort_keys=True) + "\n")
     print(f"Run All of the student version of {path.stem}: {r['seconds']:.1f} s (all so far in {RUN_TIMES})")
     assert r["error"] is None, r["error"]
+    assert r["seconds"] < 60 and r["peak_mb"] < 500, f"{path.name}: {r['seconds']:.0f} s, {r['peak_mb']:.0f} MB"
     problems = []
     for c in r["cells"]:
         where = f"cell {c['index']}"
         if c["error"] or "Traceback" in c["stdout"] or c["stderr"]:
             problems.append(f"{where}: {c['error']}: {c['evalue']} {c['stderr'][:300]}")
+        if PREDICT.search(c["source"]) and "no prediction yet" not in c["stdout"]:
+            problems.append(f"{where}: a prediction that does not wait for one: {c['stdout'][:300]!r}")
         if CHECK.search(c["source"]):
             verdicts = [line for line in c["stdout"].splitlines() if "Exercise" in line]
             if not verdicts or not all(v.startswith("○") and "not answered yet" in v for v in verdicts):
