@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from . import optim
-from ._files import write_files
+from ._args import afford, whole
+from ._files import OutputError, write_files
 from .analysis import stability_threshold
 from .landscape import LandscapeError
 from .run import race
@@ -30,8 +31,14 @@ def write_gallery(outdir, names=None, dpi: int = 80, steps: int = 300, force: bo
     """Write ``NAME.png`` for every landscape (2-D sections of higher-dimensional ones) and ``index.html``.
 
     Every picture is drawn before anything is written; files in ``outdir`` with other contents are
-    not replaced unless ``force``.
+    not replaced unless ``force``. ``dpi`` is a whole number from 10 to 1200 (below, the labels' fonts cannot be
+    drawn); the pictures of that resolution must fit in memory.
     """
+    dpi = whole("dpi", dpi, 10, high=1200, error=OutputError, unit=" of dots per inch")
+    steps = whole("steps", steps, 1, error=OutputError)
+    afford(3 * 4 * 11 * 4.2 * dpi**2, f"a gallery picture at dpi={dpi}", "use a smaller dpi", error=OutputError)
+    if names is not None and (isinstance(names, str) or not all(isinstance(n, str) for n in names)):
+        raise OutputError(f"names must be a list of landscape names, e.g. ['bowl', 'rosenbrock']; got {names!r}")
     import io
 
     import matplotlib
