@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .._args import got, interval, real
 from ..landscape import Landscape, LandscapeError
 
 GROUPS = {
@@ -28,6 +29,12 @@ GROUPS = {
     "symmetric": "Connected and singular minima: rings, hyperbolas, crossings, permutation symmetry",
     "classic": "Classic test functions from the optimization literature",
 }
+
+
+def _is_whole(value) -> bool:
+    """A finite number with no fractional part (3 or 3.0; not True, not '3')."""
+    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    return number and math.isfinite(value) and value == round(value)
 
 
 class Param(NamedTuple):
@@ -47,17 +54,13 @@ class Param(NamedTuple):
     why: str = ""
 
     def check(self, name: str, value):
-        kind = "a whole number" if self.integer else "a number"
-        allowed = f"{'(' if self.open_low else '['}{self.low:g}, {self.high:g}]"
-        bad = LandscapeError(f"{name} must be {kind} in {allowed}{'; ' + self.why if self.why else ''}; got {value!r}")
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise bad
-        value = float(value)
-        if not math.isfinite(value) or (self.integer and value != round(value)):
-            raise bad
-        if value < self.low or value > self.high or (self.open_low and value == self.low):
-            raise bad
-        return int(round(value)) if self.integer else value
+        why = f"; {self.why}" if self.why else ""
+        if self.integer:
+            if _is_whole(value) and self.low <= value <= self.high and not (self.open_low and value == self.low):
+                return int(round(value))
+            raise LandscapeError(f"{name} must be a whole number in {interval(self.low, self.high, self.open_low)}{why}; "
+                                 f"got {got(value)}")  # fmt: skip
+        return real(name, value, low=self.low, high=self.high, open_low=self.open_low, error=LandscapeError, why=self.why)
 
     @property
     def slider_range(self) -> tuple[float, float]:
