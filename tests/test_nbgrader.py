@@ -144,8 +144,15 @@ def verdicts(printed: list[str]) -> list[str]:
     return [line for text in printed for line in text.splitlines() if re.match(r"[✓✗○•⚠✎] Exercise", line)]
 
 
-def test_run_all_on_an_untouched_release_completes_and_says_not_answered_yet(course):
+@pytest.fixture(scope="module")
+def released(course):
+    """The course, with FAST released by nbgrader's command line."""
     nbgrader_cli(course, "generate_assignment", FAST, "--force")
+    return course
+
+
+def test_run_all_on_an_untouched_release_completes_and_says_not_answered_yet(released):
+    course = released
     printed = run_all(course / "release" / FAST / f"{FAST}.ipynb")
     lines = verdicts(printed)
     assert len(lines) == len(keys_checked(LESSONS / f"{FAST}.ipynb")) + 1, lines  # the checks and one prediction
@@ -179,11 +186,11 @@ def _grades(course: Path) -> dict[str, tuple[float, float]]:
                 if row["assignment"] == FAST}  # fmt: skip
 
 
-def test_submissions_autograde_to_the_marks_they_deserve(course):
+def test_submissions_autograde_to_the_marks_they_deserve(released):
     """Every required answer right and no challenge: full marks. Untouched: 0. One right, one wrong, one crashing,
     the challenge left as the stub: the right one's points. An endless loop in one exercise: that exercise's points
     lost, the rest kept. Challenges are not in max_score; the points are the definitions'."""
-    nbgrader_cli(course, "generate_assignment", FAST, "--force")
+    course = released
     where = _exercise_cells(course)
     required = [k for k in where if SPECS[k]["kind"] != "challenge"]
     challenges = [k for k in where if SPECS[k]["kind"] == "challenge"]
@@ -236,6 +243,10 @@ print(json.dumps([right, wrong, evaluate("00.3", "north", 1.0), CHECKS["00.3"][1
     second = required[1]  # right answers and one wrong but well formed: the hidden tests must know which is which
     _submit(format_course, "bob", {**{where[k]: None for k in required},
                                    where[second]: source(solved[where[second]]) + "\nminimum = [5.0, 5.0]"})  # fmt: skip
+    tampered = "from toylands.exercises import exercise\nfor key in %r:\n    exercise(key, 'all right')(lambda *a: 'right')\n"
+    (format_course / "submitted" / "bob" / FAST / "checks.py").write_text(tampered % list(where))  # a student's own key
     nbgrader_cli(format_course, "autograde", FAST, "--force")
     total = float(sum(SPECS[k]["points"] for k in required))
     assert _grades(format_course) == {"bob": (total - SPECS[second]["points"], total)}
+    graded = format_course / "autograded" / "bob" / FAST / "checks.py"
+    assert graded.read_text() == checks, "autograde puts the source's checks.py back over the student's"
