@@ -480,6 +480,12 @@ def test_an_nbgrader_source_keeps_the_names_hides_the_graded_check_and_takes_poi
     assert sum(m.get("points", 0) for m in meta if m["grade"]) == 2 + 1 + 1, "the challenge is not in max_score"
 
 
+def test_a_slow_check_gets_a_cell_time_under_nbgrader_that_fits_its_budget(lessons, tmp_path):
+    (lessons.parent / "checks.py").write_text(COURSE.replace("seconds=0.5", "seconds=300.5"))
+    ex.assign_nbgrader(lessons, tmp_path / "nbgrader")
+    assert "c.Execute.timeout = 361\n" in (tmp_path / "nbgrader" / "nbgrader_config.py").read_text()
+
+
 def test_an_nbgrader_course_carries_the_answer_key_and_the_feedback_asked_for(lessons, tmp_path):
     ex.assign_nbgrader(lessons, tmp_path / "full")
     ex.assign_nbgrader(lessons, tmp_path / "format", feedback="format")
@@ -488,6 +494,7 @@ def test_an_nbgrader_course_carries_the_answer_key_and_the_feedback_asked_for(le
         assert (tmp_path / name / "answer_key" / "checks.py").read_text() == key
         config = (tmp_path / name / "nbgrader_config.py").read_text()
         assert 'os.environ["TOYLANDS_COURSE"]' in config and '"answer_key", "checks.py"' in config
+        assert "c.Execute.timeout = 180\n" in config, "the default cell time: the course's budgets are all small"
     assert (tmp_path / "full" / "source" / "01-a" / "checks.py").read_text() == key
     released = (tmp_path / "format" / "source" / "01-a" / "checks.py").read_text()
     assert released == format_only_source(["t.1", "t.2", "t.3", "t.4"]) and "0.04" not in released

@@ -979,12 +979,15 @@ os.environ["TOYLANDS_COURSE"] = os.path.join(os.path.dirname(os.path.abspath(__f
 # Each solution keeps the names its check needs (the stub lines above it), so what nbgrader clears is left empty.
 c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-# A lesson cell may train a small network for tens of seconds; a student's endless loop is stopped after this
-# many seconds, which costs that exercise, not the notebook (nbgrader runs on past a cell's error).
-c.Execute.timeout = 180
+# A lesson cell may train a small network for tens of seconds, and a check runs up to its exercise's time budget; a
+# student's endless loop is stopped after this many seconds, which costs that exercise, not the notebook (nbgrader
+# runs on past a cell's error).
+c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
 """
 FEEDBACKS = ("full", "format")
+#: How long one cell may run under nbgrader, at least: more when a check's budget needs it (its seconds + 60).
+CELL_SECONDS = 180
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
@@ -1101,7 +1104,9 @@ def assign_nbgrader(src, course, force: bool = False, feedback: str = "full") ->
     keys = [k for k, s in SPECS.items() if s["module"] == COURSE_MODULE and not s["format_only"]]
     checks = format_only_source(keys).encode() if feedback == "format" else definitions
     extras = [(path, rel) for path, rel in _files(src) if path.suffix != ".ipynb"]
-    plan: dict[Path, bytes | Path] = {course / "nbgrader_config.py": NBGRADER_CONFIG.encode(),
+    timeout = max([CELL_SECONDS] + [math.ceil(SPECS[k]["seconds"] or TIME_LIMIT) + 60 for k in keys])
+    config = NBGRADER_CONFIG.replace("{timeout}", str(timeout))
+    plan: dict[Path, bytes | Path] = {course / "nbgrader_config.py": config.encode(),
                                       course / "answer_key" / COURSE_FILE: definitions}  # fmt: skip
     for path in lessons:
         folder = course / "source" / path.stem
