@@ -229,6 +229,23 @@ def test_a_user_optimizer_that_raises_is_named_with_the_step():
         tl.run(flaky, tl.bowl, steps=10)
 
 
+def test_the_record_is_read_only_to_the_optimizer_and_a_step_is_real():
+    def writes_params(grad, state, params):  # the params handed over are the recorded positions
+        params -= 0.1 * grad
+        return -0.1 * grad, state
+
+    with pytest.raises(OptimizerError, match="'writes_params' wrote into a read-only array at step 0.*return the step"):
+        tl.run(tl.optimizer(writes_params), tl.bowl, [1.0, 1.0], steps=3)
+
+    def complex_step(grad, state):
+        return -0.1 * grad + 0j, state
+
+    with pytest.raises(OptimizerError, match="'complex_step' returned a step of dtype complex128; a step is real numbers"):
+        tl.run(tl.optimizer(complex_step), tl.bowl, [1.0, 1.0], steps=3)
+    traj = tl.run(tl.optimizer(lambda grad, state: (-0.5 * grad.astype(np.float32), state)), tl.bowl, [1.0, 1.0], steps=2)
+    assert traj.positions.dtype == np.float64 and np.allclose(traj.positions[:, 0, 0], [1.0, 0.5, 0.25])
+
+
 def test_other_bad_arguments():
     with pytest.raises(RunError, match="steps must be a whole number"):
         tl.run(tl.gd(0.1), tl.bowl, steps=-1)

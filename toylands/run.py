@@ -446,6 +446,9 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
     X = np.empty((steps + 1, runs, L.dim)) if record else None
     if record:
         X[0] = x
+        x = X[0]  # each step is written straight into the record: no new array a step, and no copy
+    x.flags.writeable = False  # what the optimizer sees as params is the record: it may not write into it
+    scratch = np.empty_like(x)
     stopped_at = np.full(runs, -1)
     nan_step, fell = np.zeros(runs, bool), np.zeros(runs, bool)
     frozen = None
@@ -464,14 +467,19 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
                 u, state = opt.update(g, state, x, landscape=L)
             except OptimizerError:
                 raise
+            except ValueError as e:
+                if "read-only" not in str(e):
+                    raise OptimizerError(f"optimizer {opt.name!r} raised ValueError at step {t}: {e}") from e
+                raise OptimizerError(f"optimizer {opt.name!r} wrote into a read-only array at step {t}: {e}. params are "
+                                     "the recorded positions, read-only: return the step, and run adds it") from e  # fmt: skip
             except Exception as e:
                 raise OptimizerError(f"optimizer {opt.name!r} raised {type(e).__name__} at step {t}: {e}") from e
             if t == 0:
                 _check_first_step(opt, u, x, g)
-            x_new = x + u
+            x_new = np.add(x, u, out=X[t + 1]) if record else x + u
             if frozen is not None:
                 x_new[frozen] = x[frozen]
-            if not np.abs(x_new).max() <= inner:  # also catches NaN
+            if not np.abs(x_new, out=scratch).max() <= inner:  # also catches NaN
                 bad = ~np.all(np.isfinite(u), axis=-1) & (stopped_at < 0)
                 out = ~np.all((x_new >= limit_lo) & (x_new <= limit_hi), axis=-1)
                 if out.any():
@@ -482,8 +490,7 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
                     frozen = stopped_at >= 0
                     x_new[frozen] = x[frozen]
             x = x_new
-            if record:
-                X[t + 1] = x
+            x.flags.writeable = False
             if bar is not None:
                 bar.update(1)
             elif t == 9 and (show or (show is None and (time.perf_counter() - t0) * steps / 10 > 3.0)):
@@ -587,6 +594,9 @@ def _check_first_step(opt, u, x, g):
             f"optimizer {opt.name!r} returned a step of shape {shape} for parameters of shape {x.shape}; "
             "update(grads, state, params) must return (step, state) with step shaped like params"
         )
+    dtype = np.asarray(u).dtype
+    if not np.can_cast(dtype, float, "same_kind"):
+        raise OptimizerError(f"optimizer {opt.name!r} returned a step of dtype {dtype}; a step is real numbers (float)")
     if not opt.makes_step:
         raise OptimizerError(
             f"optimizer {opt.name!r} never turns its direction into a step: its update adds the (scaled) gradient to "
