@@ -2,7 +2,12 @@
 for the image widget), against the naive way (an ``interact`` callback that re-runs a 500-step autograd
 trajectory and redraws the whole figure), measured in the same run.
 
-    python benchmarks/bench_widgets.py        # about 30 s
+    python benchmarks/bench_widgets.py            # about 30 s
+    python benchmarks/bench_widgets.py --quick    # a few seconds (CI runs it)
+
+Every timed change moves the slider to the next value it offers (up through the first 14, 1e-4 .. 1e-3, where
+every path differs, and back), and each is checked to have changed the slider's value, the path drawn and the
+PNG shown: a learning rate that snaps to the value already shown would time nothing.
 
 Targets (issue: widgets): median at most 50 ms, and at least 6x faster than the naive way.
 """
@@ -16,11 +21,12 @@ import matplotlib
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from autograd import grad  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 import toylands as tl  # noqa: E402
 from toylands import plot, widgets  # noqa: E402
+from _report import arguments, finish  # noqa: E402
 
 L = tl.rosenbrock
 START = np.array([-1.5, 2.5])
@@ -48,32 +54,72 @@ def naive_update(lr, steps=500):
     return buf.getvalue()
 
 
+def picture(ex) -> tuple:
+    """What the widget shows: the slider's value, the path drawn, the PNG of the image widget, frames shown."""
+    return ex.controls["lr"].value, ex.shown["path"].copy(), ex.stage.view.value, ex.counts["frames"]
+
+
+def timed_changes(ex, changes: list[dict]) -> tuple[list[float], list[str]]:
+    """Time ``ex.set(**change)`` for each change; return the times and what any change failed to change."""
+    times, missed = [], []
+    before = picture(ex)
+    for change in changes:
+        t = time.perf_counter()
+        ex.set(**change)
+        times.append(time.perf_counter() - t)
+        after = picture(ex)
+        what = [name for name, changed in zip(("the slider", "the path", "the PNG"),
+                                              (after[0] != before[0], not np.array_equal(after[1], before[1]),
+                                               after[2] != before[2]), strict=True) if not changed]  # fmt: skip
+        if after[3] != before[3] + 1:
+            what.append(f"one frame ({after[3] - before[3]} were shown)")
+        if what and "lr" in change:
+            missed.append(f"lr={change['lr']:g} changed not {', '.join(what)}")
+        elif "the path" in what or "the PNG" in what:
+            missed.append(f"{change} changed not {', '.join(what)}")
+        before = after
+    return times, missed
+
+
 def main():
+    args = arguments(__doc__)
+    quick = args.quick
     ex = widgets.Explorer("rosenbrock", "GD", lr=1e-3, steps=500, start=START, live=False)
-    values = np.concatenate([np.logspace(-4, -2.3, 100), np.logspace(-2.3, -4, 100)] * 2)
-    ours = []
-    for v in values:
-        t = time.perf_counter()
-        ex.set(lr=float(v))
-        ours.append(time.perf_counter() - t)
+    lrs = [float(v) for v in ex.lrs[:14]]  # 1e-4 .. 1e-3: 14 values, every path a different one
+    sweep = lrs[-2::-1] + lrs[1:]  # down from 1e-3 and back up: every change moves the slider by one value
+    values = sweep[:20] if quick else sweep * 8
+    ours, missed = timed_changes(ex, [{"lr": v} for v in values])
     naive = []
-    for v in values[:12:2]:
+    for v in values[: 4 if quick else 12 : 2]:
         t = time.perf_counter()
-        naive_update(float(v))
+        png = naive_update(v)
         naive.append(time.perf_counter() - t)
     o, n = statistics.median(ours), statistics.median(naive)
-    p90 = np.percentile(ours, 90)
+    p90 = float(np.percentile(ours, 90))
     print(f"Explorer, lr slider -> new frame (Agg, PNG): median {o * 1e3:5.1f} ms, 90th percentile {p90 * 1e3:5.1f} ms "
-          f"over {len(ours)} updates")  # fmt: skip
+          f"over {len(ours)} updates, each a new slider value, path and PNG")  # fmt: skip
     print(f"naive interact (autograd re-run + full redraw): median {n * 1e3:5.1f} ms over {len(naive)} updates")
     print(f"-> {n / o:.1f}x faster")
     # what a change that needs a new run costs (optimizer, start, momentum): the whole fan at once
-    t = time.perf_counter()
-    for x in np.linspace(-1.5, -1.0, 10):
-        ex.set(x=float(x))
-    print(
-        f"moving the start (recomputes the fan of {len(ex.lrs)} learning rates x 500 steps): "
-        f"{(time.perf_counter() - t) / 10 * 1e3:.0f} ms per update"
+    recomputes = ex.counts["recomputes"]
+    xs = np.linspace(-1.5, -1.0, 3 if quick else 10)[1:]
+    moves, moved_missed = timed_changes(ex, [{"x": float(x)} for x in xs])
+    move = statistics.median(moves)
+    print(f"moving the start (recomputes the fan of {len(ex.lrs)} learning rates x 500 steps): {move * 1e3:.0f} ms per update")
+    for line in missed + moved_missed:
+        print("  not real work:", line)
+    finish(
+        "widgets",
+        quick,
+        {"lr_change_ms": o * 1e3, "lr_change_p90_ms": p90 * 1e3, "naive_ms": n * 1e3, "speedup": n / o,
+         "start_move_ms": move * 1e3},
+        {
+            "every lr change drew a new slider value, path and PNG, one frame each": not missed,
+            "every move of the start recomputed the fan and drew a new path and PNG": not moved_missed
+            and ex.counts["recomputes"] == recomputes + len(xs),
+            "the naive way made a PNG": png.startswith(b"\x89PNG"),
+        },
+        {"lr_changes": len(ours), "naive_updates": len(naive), "start_moves": len(moves)},
     )
 
 
