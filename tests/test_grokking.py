@@ -26,7 +26,8 @@ def test_modular_addition_holds_every_sum_once():
 
 @pytest.mark.parametrize("kw, match", [
     ({"p": 1}, "p must be a whole number >= 2"), ({"p": 7.5}, "p must be a whole number"),
-    ({"train_fraction": 0.0}, "strictly between 0 and 1"), ({"train_fraction": 1.0}, "strictly between 0 and 1"),
+    ({"train_fraction": 0.0}, r"train_fraction must be a number in \(0, 1\)"),
+    ({"train_fraction": 1.0}, r"train_fraction must be a number in \(0, 1\)"),
     ({"p": 31, "train_fraction": 0.01}, "too few to contain every answer"),
 ])  # fmt: skip
 def test_modular_addition_refuses_what_cannot_be_learned(kw, match):

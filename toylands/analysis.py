@@ -69,7 +69,7 @@ def classify(landscape: Landscape, x) -> str:
     g = np.linalg.norm(landscape.grad(x))
     scale = 1.0 + abs(float(landscape(x)))
     if not g <= 1e-6 * scale:
-        raise LandscapeError(f"{tuple(x)} is not a critical point of {landscape.name!r}: the gradient norm there is {g:.3g}")
+        raise LandscapeError(f"{x.tolist()} is not a critical point of {landscape.name!r}: the gradient norm there is {g:.3g}")
     return str(signature(hessian_eig(landscape, x)[0]))
 
 
@@ -598,14 +598,14 @@ def basins(opt, landscape: Landscape, n: int = 60, steps: int = 300, bounds=None
     what = f"basins on a grid of {n} x {n} starts"
     afford(8.0 * n * n * (12 + len(landscape.minima)), what, "use a smaller n", error=LandscapeError)
     (x0, x1), (y0, y1) = box
-    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    starts = np.stack([X.ravel(), Y.ravel()], -1)
-    if n * n * steps > 4e7:  # a few steps of one chunk, timed, say how long the whole will take
-        t, pilot = time.perf_counter(), min(4096, n * n)
-        run_final(opt, landscape, starts[:pilot], 5)
-        seconds = (time.perf_counter() - t) / 5 * steps * n * n / pilot
+    if n * n * steps > 4e7:  # a few steps from one chunk of starts, timed, say how long the whole will take
+        t, pilot = time.perf_counter(), landscape.bounds.mean(axis=1) + 1e-3 * np.random.default_rng(0).random((4096, 2))
+        run_final(opt, landscape, pilot, 5)
+        seconds = (time.perf_counter() - t) / 5 * steps * n * n / len(pilot)
         forecast(seconds, f"{what} for {steps} steps", "use a smaller n or fewer steps, or raise max_seconds",
                  max_seconds=max_seconds, error=LandscapeError)  # fmt: skip
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    starts = np.stack([X.ravel(), Y.ravel()], -1)
     traj = run_final(opt, landscape, starts, steps, progress=progress)
     # which minimum each start is headed for: near it at the end, whether or not it has quite stopped
     label = traj.ended_in_within(0.01 * landscape.diameter if radius is None else radius)

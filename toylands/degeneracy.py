@@ -109,7 +109,8 @@ def _check_minimum(landscape: Landscape, at: np.ndarray, n_beta: float, gamma: f
             pull += pull_neg
     if pull > NOT_A_MINIMUM or not np.isfinite(pull):
         raise LandscapeError(
-            f"at = {at.tolist()} is not a minimum of {landscape.name!r}: {' and '.join(why)}, so the chains slide "
+            f"at = {at.tolist() if at.size <= 6 else f'(a point of {at.size} coordinates)'} is not a minimum of "
+            f"{landscape.name!r}: {' and '.join(why)}, so the chains slide "
             "away from it and the estimate means nothing (the learning coefficient is defined at a minimum only). "
             "Find a minimum first (tl.critical_points, or train to one)."
         )

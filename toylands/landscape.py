@@ -25,6 +25,8 @@ import autograd.numpy as anp
 import numpy as np
 from autograd import elementwise_grad
 
+from ._args import afford, box, whole
+
 KINDS = ("min", "max", "saddle", "degenerate")
 
 __all__ = ["KINDS", "CriticalPoint", "CriticalSet", "MinimumSet", "Landscape", "LandscapeError", "signature"]
@@ -405,7 +407,9 @@ class Landscape:
         """``(X, Y, Z)`` on an ``n x n`` grid over the box (2-D landscapes)."""
         if self.dim != 2:
             raise LandscapeError(f"grid() draws 2-D landscapes; {self.name!r} is {self.dim}-D: take a 2-D slice first")
-        (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else self.bounds, dtype=float)
+        n = whole("n", n, 2, error=LandscapeError, unit=" of points per axis")
+        afford(8.0 * 8 * n * n, f"a grid of {n} x {n} points over {self.name!r}", "use a smaller n", error=LandscapeError)
+        (x0, x1), (y0, y1) = box("bounds", self.bounds if bounds is None else bounds, 2, error=LandscapeError)
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         with np.errstate(all="ignore"):
             Z = np.asarray(self.f(np.stack([X, Y], axis=-1)), dtype=float)

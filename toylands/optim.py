@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._args import choice, flag, reals, whole
+from ._args import afford, choice, flag, got, reals, whole
 
 __all__ = [
     "Optimizer",
@@ -244,7 +244,10 @@ def grid(**axes) -> dict[str, np.ndarray]:
 
     Pass them on as ``momentum(**grid(...))``; reshape results to ``(len(lr), len(momentum))``.
     """
-    mesh = np.meshgrid(*(np.asarray(v, dtype=float).ravel() for v in axes.values()), indexing="ij")
+    values = [np.ravel(reals(k, v, low=None, error=OptimizerError)) for k, v in axes.items()]
+    afford(8.0 * 2 * len(values) * math.prod(len(v) for v in values), f"a grid of {' x '.join(str(len(v)) for v in values)} "
+           "hyperparameter values", "give fewer values", error=OptimizerError)  # fmt: skip
+    mesh = np.meshgrid(*values, indexing="ij")
     return {k: m.ravel() for k, m in zip(axes, mesh, strict=False)}
 
 
@@ -601,7 +604,7 @@ def scale_by_lbfgs(lr=1.0, history: int = 10, line_search: str | None = None, to
     (``c1 = 1e-4``), up to 30 halvings: a simpler search than torch's strong-Wolfe one, which toylands does not
     transcribe. This block makes the whole step (no ``scale_by_lr`` after it)."""
     lr = _lr(lr)
-    history = _steps("history", history)
+    history = whole("history", history, 1, high=1000, error=OptimizerError, unit=" of steps")  # torch's default: 100
     if line_search not in (None, "backtracking"):
         raise OptimizerError(f"line_search must be None or 'backtracking' (torch's 'strong_wolfe' is not transcribed); "
                              f"got {line_search!r}")  # fmt: skip
@@ -780,6 +783,8 @@ def _steps(name, value, low=1):
 def multi_step(lr, milestones, gamma: float = 0.1):
     """``lr_t = lr * gamma ** (number of milestones <= t)`` (torch MultiStepLR)."""
     lr, gamma = _lr(lr), per_run("gamma", gamma, open_low=True)
+    if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
+        raise OptimizerError(f"milestones must be a list of steps, e.g. [100, 200]; got {got(milestones)}")
     marks = sorted(_steps("a milestone", m, 0) for m in milestones)
     return _schedule(lambda t: lr * gamma ** bisect.bisect_right(marks, t), "multi_step")
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._args import afford
+from .._args import afford, reals
 from ..optim import whole_number
 from .data import DataError
 from .mlp import MLP
@@ -56,7 +56,8 @@ def _phi(activation):
 
 
 def _variances(sigma_w2, sigma_b2):
-    w, b = np.broadcast_arrays(np.asarray(sigma_w2, float), np.asarray(sigma_b2, float))
+    w = reals("sigma_w2", sigma_w2, low=0, open_low=True, error=DataError)
+    w, b = np.broadcast_arrays(w, reals("sigma_b2", sigma_b2, low=0, error=DataError))
     if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))) or np.any(w <= 0) or np.any(b < 0):
         raise DataError(f"sigma_w2 must be > 0 and sigma_b2 >= 0 (variances); got {sigma_w2!r} and {sigma_b2!r}")
     return w, b

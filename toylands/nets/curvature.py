@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from autograd import grad as _grad
 
+from .._args import afford, positive, whole
 from ..landscape import Landscape
 from .data import DataError
 
@@ -50,6 +51,8 @@ def _lanczos(L, theta, k, seed):
 def top_eigenvalues(L: Landscape, theta, k: int = 1, iters: int = 20, seed: int = 0) -> np.ndarray:
     """The ``k`` largest Hessian eigenvalues at ``theta`` from ``iters`` Hessian-vector products (Lanczos)."""
     theta = np.asarray(theta, float)
+    k = whole("k", k, 1, high=L.dim, error=DataError, unit=" of eigenvalues")
+    iters, seed = whole("iters", iters, 1, error=DataError), whole("seed", seed, 0, error=DataError)
     alpha, beta, _ = _lanczos(L, theta, max(iters, k), seed)
     T = np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1)
     return np.sort(np.linalg.eigvalsh(T))[::-1][:k]
@@ -58,6 +61,9 @@ def top_eigenvalues(L: Landscape, theta, k: int = 1, iters: int = 20, seed: int 
 def hessian_trace(L: Landscape, theta, samples: int = 50, seed: int = 0) -> float:
     """Hutchinson's estimate ``E[z^T H z]`` of the trace, with Rademacher vectors ``z``."""
     theta = np.asarray(theta, float)
+    samples, seed = whole("samples", samples, 1, error=DataError), whole("seed", seed, 0, error=DataError)
+    afford(8.0 * samples * L.dim, f"hessian_trace with {samples} samples of {L.dim} numbers", "use fewer samples",
+           error=DataError)  # fmt: skip
     rng = np.random.default_rng(seed)
     zs = rng.choice([-1.0, 1.0], size=(samples, L.dim))
     return float(np.mean([z @ hvp(L, theta, z) for z in zs]))
@@ -77,6 +83,12 @@ def spectral_density(L: Landscape, theta, iters: int = 30, probes: int = 4, sigm
     """Stochastic Lanczos quadrature (Ghorbani, Krishnan & Xiao 2019): each probe's Lanczos tridiagonal gives
     eigenvalue nodes and weights; Gaussians of width ``sigma`` smooth them into a density that integrates to 1."""
     theta = np.asarray(theta, float)
+    iters, probes = whole("iters", iters, 1, error=DataError), whole("probes", probes, 1, error=DataError)
+    n_grid, seed = whole("n_grid", n_grid, 2, error=DataError), whole("seed", seed, 0, error=DataError)
+    sigma = None if sigma is None else positive("sigma", sigma, error=DataError)
+    afford(8.0 * (n_grid * probes * min(iters, L.dim) + min(iters, L.dim) * L.dim), f"spectral_density with {probes} "
+           f"probes x {iters} Lanczos steps on a grid of {n_grid}", "use fewer iters, probes or n_grid",
+           error=DataError)  # fmt: skip
     nodes, weights = [], []
     for p in range(probes):
         alpha, beta, _ = _lanczos(L, theta, iters, seed + p)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._args import afford, positive, real, whole
+from .._args import afford, positive, real, reals, whole
 
 __all__ = ["Dataset", "DataError", "make", "two_moons", "circles", "spirals", "xor", "regression_1d",
            "teacher_student", "digits", "linear_teacher"]  # fmt: skip
@@ -198,6 +198,8 @@ def regression_1d(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
 def teacher_student(n: int = 200, n_inputs: int = 2, hidden: int = 2, seed: int = 0, noise: float = 0.0) -> Dataset:
     """Targets made by a random teacher network with ``hidden`` tanh units: a student of the same size can fit them exactly."""
     n_inputs, hidden = whole("n_inputs", n_inputs, error=DataError), whole("hidden", hidden, error=DataError)
+    afford(8.0 * 4 * n_inputs * hidden, f"teacher_student with {n_inputs} inputs x {hidden} units", "use fewer",
+           error=DataError)  # fmt: skip
 
     def points(m, rng):
         X = rng.standard_normal((m, n_inputs))
@@ -234,8 +236,11 @@ def linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size: int = 6, seed: in
     weights must learn every mode: the setting of Saxe, McClelland & Ganguli (2014), where a deep
     linear network learns one singular mode after another, each after a plateau.
     """
-    s = np.asarray(singular_values, float)
-    if s.ndim != 1 or len(s) >= size or np.any(s < 0):
+    s = np.atleast_1d(reals("singular_values", singular_values, low=0, error=DataError))
+    size, seed = whole("size", size, 2, error=DataError), whole("seed", seed, 0, error=DataError)
+    afford(8.0 * 8 * size * size, f"linear_teacher with size = {size} (a {size} x {size} map)", "use a smaller size",
+           error=DataError)  # fmt: skip
+    if len(s) >= size:
         raise DataError(f"give fewer than size={size} non-negative singular values; got {singular_values}")
     rng = np.random.default_rng(seed)
     centre = np.eye(size) - 1.0 / size  # project out the all-ones direction

@@ -327,6 +327,13 @@ class NetLandscape(Landscape):
         return self.net.data
 
 
+def afford_networks(L: NetLandscape, m: int, what: str, advice: str):
+    """Refuse, before anything is allocated, evaluating ``m`` parameter vectors of ``L`` at once when their
+    parameters and activations (every sample, every layer, with a few copies) would not fit in memory."""
+    samples = len(L.data.X) + len(L.data.X_test)
+    afford(8.0 * m * (4 * L.dim + 4 * samples * sum(L.model.sizes)), what, advice, error=DataError)
+
+
 def _one_hot(y, k):
     return (np.asarray(y)[:, None] == np.arange(k)).astype(float)
 

@@ -10,9 +10,10 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import optim
+from .._args import whole
 from ..run import Trajectory, run
 from .data import DataError
-from .mlp import NetLandscape, accuracy, init_params
+from .mlp import NetLandscape, accuracy, afford_networks, init_params
 from .views import Curve, _network, _vector, interpolate
 
 __all__ = ["train", "bezier", "curve_along", "BezierCurve", "permute", "random_permutation", "weight_matching", "swap_path",
@@ -55,6 +56,8 @@ def bezier(L: NetLandscape, a, b, steps: int = 1000, lr: float = 0.01, samples: 
     """
     L = _network(L)
     a, b = _vector(L, a, "a"), _vector(L, b, "b")
+    steps, samples = whole("steps", steps, 0, error=DataError), whole("samples", samples, 1, error=DataError)
+    afford_networks(L, samples, f"bezier with {samples} samples a step", "use fewer samples")
     rng = np.random.default_rng(seed)
     m = (a + b) / 2
     opt = optim.adam(lr)
@@ -168,6 +171,7 @@ def swap_path(L: NetLandscape, theta, i: int = 0, j: int = 1, layer: int = 0, n:
     L = _network(L)
     theta = _vector(L, theta, "theta")
     sizes = _hidden_sizes(L)
+    i, j, layer = (whole(k, v, 0, error=DataError) for k, v in (("i", i), ("j", j), ("layer", layer)))
     if not (0 <= layer < len(sizes) and 0 <= i < sizes[layer] and 0 <= j < sizes[layer] and i != j):
         raise DataError(f"choose two different units of a hidden layer: widths {sizes}")
     perm = [np.arange(s) for s in sizes]

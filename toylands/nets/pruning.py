@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import optim
 from .data import DataError
-from .mlp import NetLandscape, accuracy
+from .mlp import NetLandscape, accuracy, afford_networks
 
 __all__ = ["prune", "Pruned", "pruning_curve", "PruningCurve", "weight_mask", "PRUNING_METHODS", "pruning_direction",
            "PruningDirection"]
@@ -226,6 +226,7 @@ def pruning_direction(L: NetLandscape, theta, pruned, n: int = 21) -> PruningDir
         True
     """
     n = optim.whole_number("n", n, 3, error=DataError)
+    afford_networks(L, n, f"pruning_direction at {n} points", "use a smaller n")
     theta = np.asarray(theta, float)
     end = np.asarray(pruned.theta if isinstance(pruned, Pruned) else pruned, float)
     if theta.shape != (L.dim,) or end.shape != (L.dim,):

@@ -16,10 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._args import real, whole
 from ..landscape import Landscape
 from ..run import Trajectory
 from .data import DataError
-from .mlp import NetLandscape, accuracy
+from .mlp import NetLandscape, accuracy, afford_networks
 
 __all__ = ["Plane", "Curve", "plane", "random_plane", "filter_normalize", "plane_through", "pca_plane", "interpolate",
            "barrier", "project", "Roughness", "roughness"]  # fmt: skip
@@ -54,6 +55,8 @@ class Plane(Landscape):
         (in single precision, which a picture cannot tell apart, unless ``exact``)."""
         if exact:
             return super().grid(n, bounds)
+        n = whole("n", n, 2, error=DataError, unit=" of points per axis")
+        afford_networks(self.network, n * n, f"a grid of {n} x {n} networks on the plane", "use a smaller n")
         (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else self.bounds, dtype=float)
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         with np.errstate(all="ignore"):
@@ -234,9 +237,7 @@ def roughness(plane: Landscape, n: int = 31) -> Roughness:
         >>> roughness(tl.get("bowl"), n=21).minima
         1
     """
-    from ..optim import whole_number
-
-    n = whole_number("n", n, 3, error=DataError)
+    n = whole("n", n, 3, error=DataError, unit=" of points per axis")
     if plane.dim != 2:
         raise DataError(f"roughness needs a 2-D view (a plane); got a {plane.dim}-D landscape")
     X, Y, Z = plane.grid(n)
@@ -270,6 +271,8 @@ def interpolate(L: NetLandscape, a, b, n: int = 41, extend: float = 0.0, path=No
     """Loss and accuracy along the straight line ``(1 - t) a + t b`` (or ``path(t)``), as one batched computation."""
     L = _network(L)
     a, b = _vector(L, a, "a"), _vector(L, b, "b")
+    n, extend = whole("n", n, 2, error=DataError, unit=" of points"), real("extend", extend, low=0, error=DataError)
+    afford_networks(L, n, f"interpolate at {n} points", "use a smaller n")
     t = np.linspace(-extend, 1 + extend, n)
     thetas = path(t) if path is not None else (1 - t)[:, None] * a + t[:, None] * b
     classify = L.data.task == "classification"
