@@ -5,6 +5,7 @@ OUTDIR``."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 
@@ -30,11 +31,13 @@ def main(argv=None) -> int:
                    "full feedback (default), or only whether each answer has the right form (a number, a point)")  # fmt: skip
     a.add_argument("--force", action="store_true", help="replace files in OUTDIR that differ (students' edits are lost)")
     s = sub.add_parser("site", help="build the course as a website (Sphinx with MyST-NB; pip install -e \".[site]\")")
-    s.add_argument("outdir", help="folder to write the site into (created if missing; a site built before is replaced)")
+    s.add_argument("outdir", help="folder to write the site into (created if missing; a site built before is replaced: "
+                   "only the files it wrote are deleted)")  # fmt: skip
     s.add_argument("--lessons", default="lessons", help="the folder of lesson notebooks (default: lessons)")
     s.add_argument("--executed", help="a folder of the lessons already executed: those found there are not run again")
     s.add_argument("--repo", help="the GitHub repository (owner/name) the Binder links open (default: the package's)")
-    s.add_argument("--force", action="store_true", help="build into a folder that holds other files")
+    s.add_argument("--force", action="store_true", help="build into a folder that holds other files (they are kept)")
+    s.add_argument("--timeout", type=float, default=600, help="seconds a lesson may run (default: 600)")
     args = parser.parse_args(argv)
     from ._files import OutputError
     from .landscape import LandscapeError
@@ -67,11 +70,19 @@ def main(argv=None) -> int:
         elif args.command == "site":
             from .site import build_site
 
-            index = build_site(args.outdir, args.lessons, executed=args.executed, repo=args.repo, force=args.force)
+            index = build_site(args.outdir, args.lessons, executed=args.executed, repo=args.repo, force=args.force,
+                               timeout=args.timeout)  # fmt: skip
             print(f"wrote the site: open {index}")
     except (OutputError, LandscapeError) as e:
         print(f"python -m toylands {args.command}: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (toylands.site.Stopped): the build cleaned up after itself
+        if args.command != "site":
+            raise
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(f"\npython -m toylands site: stopped by {signal.Signals(signum).name}; the site folder keeps its last "
+              "complete build", file=sys.stderr)  # fmt: skip
+        return 128 + signum
     return 0
 
 

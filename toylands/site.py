@@ -20,20 +20,25 @@ Animations are the inlined videos the lessons made. Nothing here is needed by th
 from __future__ import annotations
 
 import importlib.util
+import math
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from ._files import OutputError, write_files
-from .exercises import BEGIN, _folders, _plan, student_source
+from ._files import OutputError, check_folder, replace_folder, write_files
+from .exercises import BEGIN, _plan, student_source
 
-__all__ = ["SiteError", "build_site", "readable", "binder_url", "EXTENSIONS"]
+__all__ = ["SiteError", "Stopped", "build_site", "readable", "binder_url", "EXTENSIONS"]
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
-MARKER = ".toylands-site"  # in a folder this module wrote: it may be replaced whole
+MARKER = ".toylands-site"  # the manifest: every file the last build wrote into the site folder, the only ones it deletes
 NOTEBOOKS = "_notebooks"  # the student notebooks, for download
 #: What the build needs beyond the package: (import name, pip name).
 EXTENSIONS = (("sphinx", "sphinx"), ("myst_nb", "myst-nb"), ("furo", "furo"),
@@ -58,6 +63,32 @@ FAVICON = """\
 
 class SiteError(OutputError):
     """The site cannot be built as asked (a missing tool, a lesson that fails, a folder that is not ours)."""
+
+
+class Stopped(KeyboardInterrupt):
+    """The build was stopped by a signal (Ctrl-C, or ``signum``, e.g. SIGTERM); the site folder keeps its last build."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _stoppable():
+    """SIGTERM stops the build as Ctrl-C does (an exception, so that every ``finally`` runs: the kernel and Sphinx are
+    stopped, the temporary folders removed); outside the main thread, signals are left as they are."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def binder_url(repo: str, name: str) -> str:
@@ -132,9 +163,9 @@ def _kernel_manager_class():
     warning about unencrypted TCP, which a reader of the build's log would take for a failure."""
     import uuid
 
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
-    class IPCKernelManager(KernelManager):
+    class IPCKernelManager(AsyncKernelManager):  # async: a kernel that runs on never blocks the build's event loop
         def __init__(self, **kw):
             folder = Path(tempfile.gettempdir()) / "toylands-kernels"
             folder.mkdir(exist_ok=True)
@@ -145,30 +176,48 @@ def _kernel_manager_class():
     return IPCKernelManager
 
 
-def _execute(path: Path, timeout: int):
-    """``path`` executed top to bottom in a fresh kernel, in its own folder."""
+def _execute(path: Path, timeout: float):
+    """``path`` executed top to bottom in a fresh kernel, in its own folder, within ``timeout`` seconds in all.
+
+    The kernel is stopped however this ends, Ctrl-C included: nbclient's own ``execute()`` would take Ctrl-C and
+    SIGTERM for itself and carry on, so the cells are run one by one here, inside its ``setup_kernel``.
+    """
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=_kernel_manager_class(),
+                            shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    deadline = time.monotonic() + timeout
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", kernel_manager_class=_kernel_manager_class(),
-                       resources={"metadata": {"path": str(path.parent)}}).execute()  # fmt: skip
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                client.timeout = max(1, math.ceil(deadline - time.monotonic()))
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+    except CellTimeoutError:
+        raise SiteError(f"{path.name} ran longer than {timeout:g} s (an endless loop, or a slow machine: pass a longer "
+                        "--timeout), so the site was not built") from None  # fmt: skip
     except CellExecutionError as e:
-        raise SiteError(f"{path.name} stopped with an error, so the site was not built:\n{str(e)[-1500:]}") from None
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(e))  # the traceback without its terminal colours
+        raise SiteError(f"{path.name} stopped with an error, so the site was not built:\n{plain[-1500:]}") from None
+    except DeadKernelError:
+        raise SiteError(f"the kernel running {path.name} died (out of memory?), so the site was not built") from None
     return nb
 
 
 def _executed(path: Path, executed: Path | None):
-    """The executed copy of ``path`` in ``executed`` if it holds one of this very lesson (same cells), else None."""
-    if executed is None or not (executed / path.name).exists():
-        return None
+    """The executed copy of ``path``: in ``executed`` if it holds one of this very lesson (same cells), ``path`` itself
+    if it has no code to run, else None."""
     import nbformat
 
-    nb, done = nbformat.read(path, as_version=4), nbformat.read(executed / path.name, as_version=4)
-    same = [c.source for c in nb.cells] == [c.source for c in done.cells]
-    return done if same else None
+    nb = nbformat.read(path, as_version=4)
+    if not any(cell.cell_type == "code" for cell in nb.cells):
+        return nb
+    if executed is None or not (executed / path.name).exists():
+        return None
+    done = nbformat.read(executed / path.name, as_version=4)
+    return done if [c.source for c in nb.cells] == [c.source for c in done.cells] else None
 
 
 def _conf(title: str) -> str:
@@ -218,44 +267,106 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
+def _apart(outdir: Path, inputs: dict[str, Path]) -> None:
+    """Refuse a site folder that is, lies inside, or holds one of the folders the build reads (links resolved)."""
+    out = outdir.resolve()
+    for what, folder in inputs.items():
+        real = folder.resolve()
+        where = "is" if out == real else "is inside" if real in out.parents else "holds" if out in real.parents else None
+        if where:
+            raise SiteError(f"the site folder {outdir} {where} the {what} {folder}: a build there could overwrite or "
+                            "delete it. Choose a folder apart from it; nothing was written.")  # fmt: skip
+
+
+def _sphinx(src: Path, out: Path, doctrees: Path) -> list[str]:
+    """The command that builds the HTML of ``src`` into ``out``."""
+    return [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees), str(src), str(out)]
+
+
+def _run(args: list[str]) -> str:
+    """Run ``args`` and return what it printed on stderr; it is stopped if this is (Ctrl-C, SIGTERM). Its own session
+    keeps a terminal's Ctrl-C from reaching it: it is stopped here, once, quietly."""
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True) as proc:
+        try:
+            _, err = proc.communicate()
+        except BaseException:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            raise
+    if proc.returncode != 0:
+        raise SiteError(f"Sphinx could not build the site:\n{err[-3000:]}")
+    return err
+
+
 def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = None, force: bool = False,
-               timeout: int = 600, progress: bool = True) -> Path:  # fmt: skip
+               timeout: float = 600, progress: bool = True) -> Path:  # fmt: skip
     """Build the course website into ``outdir``; returns its ``index.html``.
 
     ``executed``: a folder of lessons already executed (as the tests leave them); a lesson found there with the
-    same cells is not run again, any other is executed here. ``repo`` ("owner/name" on GitHub; default: the
-    package's) is where the Binder links point. ``outdir`` may be new, empty, or a site built before (replaced
-    whole); any other folder is refused unless ``force``, and it may not lie inside the lessons folder.
+    same cells is not run again, any other is executed here, within ``timeout`` seconds. ``repo`` ("owner/name" on
+    GitHub; default: the package's) is where the Binder links point.
+
+    ``outdir`` may be new, empty, or a site built before: the new site is built beside it and replaces it only once
+    complete, and a rebuild deletes only the files the last build wrote (listed in ``outdir/.toylands-site``). Any
+    other folder is refused unless ``force`` (the site is built beside its files, which are kept); so is a folder
+    that is, lies inside or holds the lessons or ``executed``. Ctrl-C or SIGTERM stop the build (the exception
+    :class:`Stopped`, a KeyboardInterrupt), leaving ``outdir`` as it was.
     """
     missing = _missing()
     if missing:
         raise SiteError(f"building the site needs {', '.join(missing)}: pip install -e \".[site]\" (or pip install "
                         f"{' '.join(missing)})")  # fmt: skip
-    try:
-        lessons, outdir = _folders(lessons, outdir, "site folder")
-    except OutputError as e:
-        raise SiteError(str(e)) from None
-    paths = sorted(lessons.glob("*.ipynb"))
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise SiteError(f"timeout should be a number of seconds above 0 (how long a lesson may run); got {timeout!r}")
+    lessons, outdir = Path(lessons), Path(outdir)
+    executed = Path(executed) if executed is not None else None
+    for what, folder in {"lessons folder": lessons, "folder of executed lessons": executed}.items():
+        if folder is not None and not folder.is_dir():
+            raise SiteError(f"the {what} {folder} is not a folder")
+    _apart(outdir, {"lessons folder": lessons} | ({"folder of executed lessons": executed} if executed else {}))
     if not (lessons / "index.ipynb").exists():
         raise SiteError(f"{lessons} has no index.ipynb: the site's first page is the course's index")
-    if outdir.exists() and any(outdir.iterdir()) and not (outdir / MARKER).exists() and not force:
-        raise SiteError(f"{outdir} already holds files that are not a toylands site; nothing was written. Choose an "
-                        "empty folder, or pass --force (force=True) to build over them.")  # fmt: skip
-    executed = Path(executed) if executed is not None else None
+    try:
+        check_folder(outdir, MARKER, force, "site")
+    except OutputError as e:
+        raise SiteError(str(e)) from None
     repo = repo or default_repo()
+    with _stoppable(), tempfile.TemporaryDirectory(prefix="toylands-site-") as tmp:
+        src = Path(tmp) / "source"
+        _sources(src, lessons, executed, repo, timeout, progress)
+        beside = next(p for p in outdir.resolve().parents if p.is_dir())  # the same filesystem: files move, not copied
+        built = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=beside))
+        try:
+            if progress:
+                print("building the site with Sphinx ...", flush=True)
+            warnings = _run(_sphinx(src, built, Path(tmp) / "doctrees"))
+            if warnings.strip():
+                print(warnings, file=sys.stderr)
+            replace_folder(built, outdir, MARKER, force=force, what="site")
+        except OutputError as e:
+            raise SiteError(str(e)) from None
+        finally:
+            shutil.rmtree(built, ignore_errors=True)
+    return outdir / "index.html"
 
+
+def _sources(src: Path, lessons: Path, executed: Path | None, repo: str, timeout: float, progress: bool) -> None:
+    """Write the Sphinx project into ``src``: each lesson executed (or taken from ``executed``) and made readable,
+    the student notebooks to download, the licence, the style, conf.py."""
     import nbformat
     from tqdm.auto import tqdm
 
-    with tempfile.TemporaryDirectory(prefix="toylands-site-") as tmp:
-        src = Path(tmp) / "source"
-        try:
-            write_files(_plan(lessons, src / NOTEBOOKS), what="student notebooks")
-        except OutputError as e:
-            raise SiteError(str(e)) from None
-        ready = {path: _executed(path, executed) for path in paths}  # each read once: they hold every figure
-        todo = sum(nb is None for nb in ready.values())
-        bar = tqdm(total=todo, desc="executing lessons", disable=not progress or not todo)
+    try:
+        write_files(_plan(lessons, src / NOTEBOOKS), what="student notebooks")
+    except OutputError as e:
+        raise SiteError(str(e)) from None
+    paths = sorted(lessons.glob("*.ipynb"))
+    ready = {path: _executed(path, executed) for path in paths}  # each read once: they hold every figure
+    todo = sum(nb is None for nb in ready.values())
+    with tqdm(total=todo, desc="executing lessons", disable=not progress or not todo) as bar:
         for path, nb in ready.items():
             if nb is None:
                 bar.set_postfix_str(path.stem)
@@ -267,22 +378,9 @@ def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = N
                 toc = "```{toctree}\n:hidden:\n:maxdepth: 1\n\n" + "\n".join(pages) + "\n```"
                 nb.cells.append(nbformat.v4.new_markdown_cell(toc))
             nbformat.write(nb, src / path.name)
-        bar.close()
-        licence = lessons / "LICENSE.md"
-        (src / "LICENSE.md").write_text(licence.read_text() if licence.exists() else "# Licence\n\nCC BY 4.0\n")
-        (src / "_static").mkdir()
-        (src / "_static" / "toylands.css").write_text(CSS)
-        (src / "_static" / "favicon.svg").write_text(FAVICON)
-        (src / "conf.py").write_text(_conf("toylands"))
-        if outdir.exists() and (outdir / MARKER).exists():
-            shutil.rmtree(outdir)  # ours: replaced whole, so that no page of a removed lesson stays
-        if progress:
-            print("building the site with Sphinx ...", flush=True)
-        args = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(Path(tmp) / "doctrees"), str(src), str(outdir)]
-        out = subprocess.run(args, capture_output=True, text=True)
-        if out.returncode != 0:
-            raise SiteError(f"Sphinx could not build the site:\n{out.stderr[-3000:]}")
-        if out.stderr.strip():
-            print(out.stderr, file=sys.stderr)
-    (outdir / MARKER).write_text("Built by python -m toylands site; the next build replaces this folder whole.\n")
-    return outdir / "index.html"
+    licence = lessons / "LICENSE.md"
+    (src / "LICENSE.md").write_text(licence.read_text() if licence.exists() else "# Licence\n\nCC BY 4.0\n")
+    (src / "_static").mkdir()
+    (src / "_static" / "toylands.css").write_text(CSS)
+    (src / "_static" / "favicon.svg").write_text(FAVICON)
+    (src / "conf.py").write_text(_conf("toylands"))
