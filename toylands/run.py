@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ._args import afford, flag
 from ._budget import check_memory
 from ._budget import progress as progress_bar
 from .landscape import CriticalPoint, CriticalSet, Landscape, signature
@@ -543,6 +544,8 @@ def run(
       A Trajectory with positions ``(steps + 1, runs, dim)``; ``traj.endings`` says how each ended.
     """
     steps, seed = _steps(steps), _seed(seed)
+    common_noise = flag("common_noise", common_noise, error=RunError)
+    progress = None if progress is None else flag("progress", progress, error=RunError)
     s = _setup(opt, landscape, starts, noise, escape)
     check_memory(
         8.0 * (steps + 1) * len(s.x) * s.L.dim,
@@ -706,7 +709,10 @@ def gradient_flow(
     if times is None:
         if lr is None or steps is None:
             raise RunError("gradient_flow needs either times=..., or lr=... and steps=... to match gradient descent")
-        times = float(per_run("lr", lr, open_low=True)) * np.arange(_steps(steps) + 1)
+        lr, steps = float(per_run("lr", lr, open_low=True)), _steps(steps)
+        afford(8.0 * (steps + 1) * (2 + x0.size), f"gradient_flow sampled at {steps + 1} times", "take fewer steps",
+               error=RunError)  # fmt: skip
+        times = lr * np.arange(steps + 1)
     times = np.asarray(times, dtype=float)
     if times.ndim != 1 or times.size == 0 or np.any(np.diff(times) < 0) or times[0] < 0 or not np.all(np.isfinite(times)):
         raise RunError("times must be a non-empty, increasing 1-D array of finite times >= 0")
@@ -723,6 +729,8 @@ def gradient_flow(
         return float(np.min(np.minimum(y - lo, hi - y))) if np.all(np.isfinite(y)) else -1.0
 
     left.terminal = True
+    afford(8.0 * len(times) * n * d * 3, f"gradient_flow of {n} starts at {len(times)} times", "give fewer times",
+           error=RunError)  # fmt: skip
     X = np.empty((len(times), n, d))
     stopped_at = np.full(n, -1)
     for i in range(n):  # one start at a time: each flow stops where it, not another one, runs away
