@@ -32,7 +32,10 @@ def finish(name: str, quick: bool, figures: dict, checks: dict, info: dict | Non
     bad = [k for k, v in figures.items() if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0)]
     checks = {**{k: bool(v) for k, v in checks.items()}, "figures are positive numbers": not bad}
     failed = [k for k, ok in checks.items() if not ok]
-    print(json.dumps({"benchmark": name, "quick": quick, "figures": figures, "checks": checks, "info": info or {},
-                      "ok": not failed}))
+    print(
+        json.dumps(
+            {"benchmark": name, "quick": quick, "figures": figures, "checks": checks, "info": info or {}, "ok": not failed}
+        )
+    )
     if failed:
         sys.exit(f"{name}: did not measure real work: {'; '.join(failed)}" + (f" (figures {bad})" if bad else ""))

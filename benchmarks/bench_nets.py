@@ -67,8 +67,14 @@ def main():
     finish(
         "nets",
         quick,
-        {"loop_ms": lp * 1e3, "batched_ms": b64 * 1e3, "drawing_ms": b32 * 1e3, "batched_speedup": lp / b64,
-         "drawing_speedup": lp / b32, "eigenvalue_ms": dt * 1e3},  # fmt: skip
+        {
+            "loop_ms": lp * 1e3,
+            "batched_ms": b64 * 1e3,
+            "drawing_ms": b32 * 1e3,
+            "batched_speedup": lp / b64,
+            "drawing_speedup": lp / b32,
+            "eigenvalue_ms": dt * 1e3,
+        },  # fmt: skip
         {
             "the batched plane is the looped one (float64)": np.allclose(last["batched float64"], loop, rtol=1e-10),
             "the drawn plane is the looped one (float32)": np.allclose(last["batched float32 (drawing)"], loop, rtol=1e-4),

@@ -95,8 +95,9 @@ def main():
     show(o, b)
     figures.update(one_path_ms=o * 1e3, one_path_hand_ms=b * 1e3, one_path_ratio=o / b)
     # the same numbers, not merely close: the same operations in the same order
-    checks["one path: every timed run walked the hand-written path exactly"] = np.array_equal(last["ours"].positions,
-                                                                                              last["base"])
+    checks["one path: every timed run walked the hand-written path exactly"] = np.array_equal(
+        last["ours"].positions, last["base"]
+    )
     checks["one path: the path moved at every step"] = bool(np.all(np.diff(last["base"], axis=0) != 0))
 
     plain = tl.Landscape("himmelblau, f only", L.f, bounds=L.bounds)

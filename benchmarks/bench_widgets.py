@@ -111,8 +111,13 @@ def main():
     finish(
         "widgets",
         quick,
-        {"lr_change_ms": o * 1e3, "lr_change_p90_ms": p90 * 1e3, "naive_ms": n * 1e3, "speedup": n / o,
-         "start_move_ms": move * 1e3},
+        {
+            "lr_change_ms": o * 1e3,
+            "lr_change_p90_ms": p90 * 1e3,
+            "naive_ms": n * 1e3,
+            "speedup": n / o,
+            "start_move_ms": move * 1e3,
+        },
         {
             "every lr change drew a new slider value, path and PNG, one frame each": not missed,
             "every move of the start recomputed the fan and drew a new path and PNG": not moved_missed
