@@ -40,6 +40,9 @@ def execute(path: Path, *extra, claims: dict | None = None, tmp: Path | None = N
     """Run a notebook in a fresh kernel (in its own folder, as Jupyter does, so that it finds lessons/checks.py by
     itself): strict, so that a wrong answer raises, unless ``strict=False`` (as a student runs it)."""
     env = {**os.environ, "TOYLANDS_STRICT": "1" if strict else "0"}
+    # One BLAS thread per kernel: the lessons' matrices are small, and on a busy machine OpenBLAS's threads spin
+    # (lesson 11 took 150 s instead of 18 beside one other busy process, and 18 s with one thread).
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     for name in ("MPLBACKEND", "TOYLANDS_COURSE", "NBGRADER_EXECUTION"):
         env.pop(name, None)
     args = [sys.executable, str(ROOT / "tests" / "run_notebook.py"), str(path), *extra]
