@@ -121,7 +121,7 @@ def test_deep_networks_train_only_near_the_edge():
 def test_bad_input_is_refused_clearly():
     with pytest.raises(nets.DataError, match="activation must be one of"):
         nets.chi1(1.0, 0.05, "sigmoid")
-    with pytest.raises(nets.DataError, match="sigma_w2 must be > 0"):
+    with pytest.raises(nets.DataError, match="sigma_w2 must be a positive number, or an array of them; got -1"):
         nets.q_star(-1.0, 0.05)
     with pytest.raises(nets.DataError, match="c0 holds correlations"):
         nets.propagate(1.0, 0.05, c0=1.5)

@@ -71,7 +71,7 @@ def test_bad_input_is_refused_clearly(trained):
     L, theta = trained
     with pytest.raises(nets.DataError, match="method must be one of"):
         nets.prune(L, theta, 0.5, "random")
-    with pytest.raises(nets.DataError, match="fraction must be a number from 0 to 1"):
+    with pytest.raises(nets.DataError, match=r"fraction must be a number in \[0, 1\]; the share of weights removed"):
         nets.prune(L, theta, 1.5)
     with pytest.raises(nets.DataError, match="one parameter vector"):
         nets.prune(L, theta[:5], 0.5)

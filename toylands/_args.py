@@ -94,18 +94,24 @@ def probability(name: str, value, *, error: type = ValueError) -> float:
     return real(name, value, low=0, high=1, error=error)
 
 
-def reals(name: str, value, *, low=None, high=None, open_low=False, open_high=False, error: type = ValueError) -> np.ndarray:
-    """``value`` (a number or a 1-D array of numbers, e.g. one per run) as a float array, every entry checked as
-    ``real`` checks one: ``lr must be a positive number, or a 1-D array of them (one per run); got '0.1' (a str)``."""
-    what = f"{name} must be {_allowed(low, high, open_low, open_high)}, or a 1-D array of them (one per run)"
+def reals(name: str, value, *, low=None, high=None, open_low=False, open_high=False, error: type = ValueError,
+          per_run: bool = True) -> np.ndarray:  # fmt: skip
+    """``value`` (a number or a 1-D array of numbers, one per run; an array of any shape unless ``per_run``) as a
+    float array, every entry checked as ``real`` checks one: ``lr must be a positive number, or a 1-D array of them
+    (one per run); got '0.1' (a str)``."""
+    array = "a 1-D array of them (one per run)" if per_run else "an array of them"
+    what = f"{name} must be {_allowed(low, high, open_low, open_high)}, or {array}"
     if _is_number(value):
         arr = np.asarray(float(value))
     else:
-        items = value if isinstance(value, (list, tuple)) else None
-        if not isinstance(value, np.ndarray) and (items is None or not all(_is_number(v) for v in items)):
+        listed = isinstance(value, (list, tuple))
+        if not (listed or isinstance(value, np.ndarray)) or (listed and per_run and not all(_is_number(v) for v in value)):
             raise error(f"{what}; got {got(value)}")
-        arr = np.asarray(value)
-        if arr.dtype.kind not in "iuf" or arr.ndim > 1:
+        try:
+            arr = np.asarray(value)
+        except ValueError:  # a ragged list
+            raise error(f"{what}; got {got(value)}") from None
+        if arr.dtype.kind not in "iuf" or (arr.ndim > 1 and per_run):
             shape = f"an array of shape {arr.shape}" if arr.ndim > 1 else f"an array of {arr.dtype}"
             grid = " For a grid of two hyperparameters use toylands.grid(lr=..., momentum=...)." if arr.ndim > 1 else ""
             raise error(f"{what}; got {shape}.{grid}")

@@ -86,6 +86,7 @@ def newton_refine(landscape: Landscape, x, steps: int = 80, *, progress: bool | 
     """
     landscape = get(landscape)
     x = np.array(landscape.as_points(x), dtype=float)
+    steps = _steps(steps)
     shape = x.shape
     x = x.reshape(-1, landscape.dim)
     d = landscape.dim
@@ -521,6 +522,7 @@ def compare_optimizers(landscapes, optimizers=("GD", "Momentum", "RMSprop", "Ada
     Ls = [get(L) for L in (landscapes if isinstance(landscapes, (list, tuple)) else [landscapes])]
     from .optim import OPTIMIZERS
 
+    optimizers = (optimizers,) if isinstance(optimizers, str) else tuple(optimizers)
     unknown = [o for o in optimizers if o not in OPTIMIZERS]
     if unknown:
         raise RunError(f"unknown optimizers {unknown}; choose from {', '.join(OPTIMIZERS)}")

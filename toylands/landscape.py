@@ -210,6 +210,8 @@ class Landscape:
         set_("starts", starts)
         set_("critical", tuple(self.critical))
         set_("critical_sets", tuple(self.critical_sets))
+        if isinstance(self.tags, str):  # frozenset("ravine") would be its letters
+            raise LandscapeError(f"tags must be a collection of words, e.g. {{{self.tags!r}}}; got the word {self.tags!r}")
         set_("tags", frozenset(self.tags))
         set_("params", _readonly(self.params))
         labels = tuple(self.labels) or (("x", "y") if self.dim == 2 else tuple(f"x_{k}" for k in range(self.dim)))
@@ -512,6 +514,15 @@ class Landscape:
             if not abs(v - c.value) <= 1e-3 * (1 + abs(c.value)):
                 raise LandscapeError(f"the declared {c!r} of {self.name!r} has value {c.value:.6g}, but f there is "
                                      f"{v:.6g}")  # fmt: skip
+        if self.dim <= 12:  # a kind the Hessian contradicts (a 'max' where every eigenvalue is positive) is refused
+            with np.errstate(all="ignore"):
+                H = np.asarray(self.hessian_raw(X), float)
+                lam = np.linalg.eigvalsh(0.5 * (H + np.swapaxes(H, -1, -2)))
+            scale = (1 + np.abs(V)) / self.diameter**2  # curvature below the landscape's own scale counts as none
+            for c, says in zip(self.critical, signature(lam, atol=1e-8 * scale[:, None]), strict=True):
+                if c.kind != "degenerate" and says != "degenerate" and says != c.kind:
+                    raise LandscapeError(f"the declared {c!r} of {self.name!r} is a {says} by its Hessian (eigenvalues "
+                                         f"{np.round(lam[self.critical.index(c)], 6).tolist()}), not a {c.kind}")  # fmt: skip
 
 
 def partial_setattr(obj):

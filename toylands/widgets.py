@@ -22,6 +22,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import optim, plot
+from ._args import afford, real, whole
 from .analysis import hessian_eig, stability_threshold
 from .landscape import Landscape, LandscapeError
 from .run import Trajectory, _seed, number, run
@@ -243,12 +244,18 @@ def _valid(name, control, value):
 
 
 def _valid_lr(name, value) -> float:
-    """A learning rate snapped to the slider's nearest value, or a ValueError for one that is not a positive number."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number; got {value!r}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive learning rate; got {value!r}")
-    return _snap(value)
+    """A learning rate snapped to the slider's nearest value, or a ValueError for one that is not a positive number
+    (in the words the optimizers use)."""
+    return _snap(real(name, value, low=0, open_low=True, error=optim.OptimizerError))
+
+
+def _grid(name, n, L, pictures: int) -> int:
+    """``n`` points a side for pictures of what the network ``L`` computes over its input plane, checked, and
+    the ``pictures`` of them forecast to fit in memory before any is drawn."""
+    n = whole(name, n, 2, error=ValueError, unit=" of points a side")
+    afford(8.0 * n * n * (4 * sum(L.model.sizes) + pictures), f"{pictures} pictures of {n} x {n} points", f"use a smaller {name}",
+           error=ValueError)  # fmt: skip
+    return n
 
 
 def _knob(name):
@@ -878,6 +885,7 @@ class NetworkPath(_Widget):
         if plane is not None and not isinstance(plane, Plane):
             raise ValueError("plane must be a 2-D view of the network, e.g. nets.pca_plane(...)[0] or nets.plane_through(...)")
         self.plane = plane
+        n_grid = _grid("n_grid", n_grid, L, n * len(self.paths))
         grid, extent = plot._input_grid(L, n_grid)
         self._images = {k: plot.class_probability(L, v, grid).reshape(n, n_grid, n_grid) for k, v in self.paths.items()}
         self._loss = {k: np.asarray(L(v)) for k, v in self.paths.items()}
@@ -1271,6 +1279,7 @@ class Pruning(_Widget):
         if not fractions or not all(0 <= f <= 1 for f in fractions):
             raise LandscapeError(f"fractions must be numbers from 0 to 1 (the share of weights removed); got {fractions}")
         theta = np.asarray(theta, float)
+        n = _grid("n", n, L, len(PRUNING_METHODS) * len(fractions))
         grid, self.extent = plot._input_grid(L, n)
         self.L, self.methods, self.fractions, self.n = L, PRUNING_METHODS, sorted(set(fractions)), n
         H = shared_hessian(L, theta, self.methods)  # once, not once a call

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._args import afford, reals
+from .._args import afford, forecast, reals
 from ..optim import whole_number
 from .data import DataError
 from .mlp import MLP
@@ -56,8 +56,8 @@ def _phi(activation):
 
 
 def _variances(sigma_w2, sigma_b2):
-    w = reals("sigma_w2", sigma_w2, low=0, open_low=True, error=DataError)
-    w, b = np.broadcast_arrays(w, reals("sigma_b2", sigma_b2, low=0, error=DataError))
+    w = reals("sigma_w2", sigma_w2, low=0, open_low=True, error=DataError, per_run=False)
+    w, b = np.broadcast_arrays(w, reals("sigma_b2", sigma_b2, low=0, error=DataError, per_run=False))
     if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))) or np.any(w <= 0) or np.any(b < 0):
         raise DataError(f"sigma_w2 must be > 0 and sigma_b2 >= 0 (variances); got {sigma_w2!r} and {sigma_b2!r}")
     return w, b
@@ -147,9 +147,15 @@ def correlation_curve(c0, depth: int, sigma_w2, sigma_b2, activation: str = "tan
     """The theory's correlation at layers ``0 .. depth`` for inputs of correlation ``c0`` (a number or an array: one
     curve per value, shape ``(depth + 1,) + shape(c0)``)."""
     w, b = _variances(sigma_w2, sigma_b2)
+    c0 = reals("c0", c0, low=-1, high=1, error=DataError, per_run=False)  # a correlation
+    depth = whole_number("depth", depth, 0, error=DataError)
+    afford(8.0 * 4 * (depth + 1) * max(c0.size, w.size), f"correlation_curve through {depth} layers", "use a smaller depth",
+           error=DataError)  # fmt: skip
+    forecast(2e-5 * depth, f"correlation_curve through {depth} layers", "use a smaller depth", max_seconds=600,
+             error=DataError)  # fmt: skip
     q = _length(w, b, activation)
-    c = [np.asarray(c0, float)]
-    for _ in range(int(depth)):
+    c = [c0]
+    for _ in range(depth):
         c.append(np.asarray(_correlation_map(c[-1], w, b, q, activation), float))
     return np.array(c)
 
@@ -283,6 +289,7 @@ def mean_field_init(model: MLP, sigma_w2: float, sigma_b2: float, seed: int = 0)
         raise DataError("model must be a nets.MLP, e.g. L.model of a network's landscape")
     ws = np.atleast_1d(np.asarray(sigma_w2, float))
     _variances(ws, sigma_b2)
+    seed = whole_number("seed", seed, 0, error=DataError)
     out = []
     for w in ws:
         rng = np.random.default_rng(seed)

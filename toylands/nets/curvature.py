@@ -115,6 +115,7 @@ def sharpness_during_training(L: Landscape, lr: float, steps: int = 2000, every:
     from ..run import run
 
     traj = run(gd(lr), L, L.starts[0] if start is None else start, steps)
+    every, iters = whole("every", every, 1, error=DataError, unit=" of steps"), whole("iters", iters, 1, error=DataError)
     at = np.arange(0, steps + 1, every)
     sharp = np.array([top_eigenvalues(L, traj.positions[k, 0], iters=iters, seed=seed)[0] for k in at])
     return at, sharp, traj

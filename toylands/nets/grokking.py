@@ -15,11 +15,12 @@ each hidden neuron tunes itself to a single Fourier frequency.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._args import afford, real, whole
+from .._args import afford, forecast, real, whole
 from .._budget import progress as progress_bar
 from ..optim import adamw, per_run
 from .data import DataError, Dataset, _labels
@@ -183,6 +184,7 @@ def grokking(
     lr: float = 1e-2,
     stop_at: float | None = None,
     progress: bool | None = None,
+    max_seconds: float = 1800.0,
 ):
     """Train the two-layer square-activation network on ``(a + b) mod p`` and record how it learns.
 
@@ -197,6 +199,7 @@ def grokking(
       every: record every this many steps (and at the last).
       stop_at: stop early once every run's test accuracy reaches this level.
       progress: show a progress bar (default: when the run will take more than a few seconds).
+      max_seconds: the first steps are timed; a run forecast to take longer stops there and says so.
 
     Returns:
       A ``Grokking`` record, or a list of them when ``weight_decay`` is a list.
@@ -208,6 +211,9 @@ def grokking(
     wds = np.atleast_1d(np.asarray(weight_decay, float))
     if stop_at is not None and not 0 < stop_at <= 1:
         raise DataError(f"stop_at is a test accuracy between 0 and 1; got {stop_at!r}")
+    max_seconds = real("max_seconds", max_seconds, low=0, open_low=True, error=DataError)
+    afford(8.0 * len(wds) * (6 * p * p * (3 * p + width) + (steps // every + 2) * (width * p + 6) / 2),
+           f"grokking with p = {p}, width {width}, {len(wds)} runs", "use a smaller p or width", error=DataError)  # fmt: skip
     data = modular_addition(p, train_fraction, seed)
     model = MLP((2 * p, width, p), "square", bias=False)
     targets = data._replace(y=_one_hot(data.y, p), y_test=_one_hot(data.y_test, p))
@@ -245,10 +251,15 @@ def grokking(
     show = progress if progress is not None else steps * len(wds) * width * len(data.X) > 2e8
     with np.errstate(all="ignore"), progress_bar(total=steps, desc=f"grokking (a + b) mod {p}", enabled=bool(show)) as bar:
         record(0)
+        t0 = time.perf_counter()
         for t in range(1, steps + 1):
             u, state = opt.update(net.grad(theta), state, theta)
             theta = theta + u
             bar.update(1)
+            if t == 3:  # the first steps say how long the whole will take
+                forecast((time.perf_counter() - t0) / 3 * steps, f"grokking for {steps} steps (p = {p}, width {width}, "
+                         f"{len(wds)} runs)", "take fewer steps, or raise max_seconds", max_seconds=max_seconds,
+                         error=DataError)  # fmt: skip
             if t % every == 0 or t == steps:
                 record(t)
                 if stop_at is not None and np.all(rows[-1][2] >= stop_at):

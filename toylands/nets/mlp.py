@@ -188,7 +188,8 @@ def init_params(model: MLP, seed: int = 0, scheme: str = "glorot", scale: float 
     ``B`` layers with skips get ``1 / B`` of that variance, so that the signal's variance, which every skip adds
     to, stays of order one at any depth (the scaling of Fixup and SkipInit, Zhang et al. 2019, De & Smith 2020).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole("seed", seed, 0, error=DataError))
+    scale = positive("scale", scale, error=DataError)
     layers = []
     blocks = sum(model.skips(k) for k in range(len(model.shapes)))
     for k, ((i, o), _) in enumerate(model.shapes):

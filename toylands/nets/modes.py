@@ -111,7 +111,7 @@ def permute(L: NetLandscape, theta, perms) -> np.ndarray:
 
 
 def random_permutation(L: NetLandscape, seed: int = 0) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole("seed", seed, 0, error=DataError))
     return [rng.permutation(s) for s in _hidden_sizes(L)]
 
 
@@ -130,6 +130,8 @@ def weight_matching(L: NetLandscape, theta_a, theta_b, max_iter: int = 50, seed:
     from scipy.optimize import linear_sum_assignment
 
     L = _network(L)
+    max_iter, orders = whole("max_iter", max_iter, 1, error=DataError), whole("orders", orders, 1, error=DataError)
+    seed = whole("seed", seed, 0, error=DataError)
     A = L.model.unflatten(_vector(L, theta_a, "theta_a"))
     B = L.model.unflatten(_vector(L, theta_b, "theta_b"))
     sizes = _hidden_sizes(L)

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import optim
+from .._args import real
 from .data import DataError
 from .mlp import NetLandscape, accuracy, afford_networks
 
@@ -93,8 +94,7 @@ def prune(L: NetLandscape, theta, fraction: float, method: str = "magnitude", *,
         raise DataError(f"theta must be one parameter vector of length {L.dim}; got shape {theta.shape}")
     if method not in PRUNING_METHODS:
         raise DataError(f"method must be one of {PRUNING_METHODS}; got {method!r}")
-    if isinstance(fraction, (bool, np.bool_)) or not np.isscalar(fraction) or not 0 <= fraction <= 1:
-        raise DataError(f"fraction must be a number from 0 to 1 (the share of weights removed); got {fraction!r}")
+    fraction = real("fraction", fraction, low=0, high=1, why="the share of weights removed", error=DataError)
     if method == "obs" and L.dim > EXACT_HESSIAN:
         raise DataError(f"OBS inverts the Hessian, {L.dim} x {L.dim} here: it is for networks of up to "
                         f"{EXACT_HESSIAN} parameters; use method='obd' for larger ones")  # fmt: skip

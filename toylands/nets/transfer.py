@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import optim
+from .._args import afford, positive, real
 from ..run import Trajectory, run
 from .curvature import top_eigenvalues
 from .data import DataError, Dataset, make
@@ -30,7 +31,7 @@ def rotate(data: Dataset, degrees: float) -> Dataset:
     """The same 2-D data set turned by ``degrees`` about the origin (a related task: same shapes, new place)."""
     if data.X.shape[1] != 2:
         raise DataError(f"rotate turns 2-D inputs; these have {data.X.shape[1]}")
-    a = np.radians(float(degrees))
+    a = np.radians(real("degrees", degrees, error=DataError))
     R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     return make(data.X @ R.T, data.y, data.X_test @ R.T, data.y_test, task=data.task,
                 name=f"{data.name} turned {float(degrees):g} degrees")  # fmt: skip
@@ -99,8 +100,10 @@ def transfer(source: NetLandscape, target: NetLandscape, *, pretrain_steps: int 
     seeds = optim.whole_number("seeds", seeds, error=DataError)
     pretrain_steps = optim.whole_number("pretrain_steps", pretrain_steps, error=DataError)
     steps = optim.whole_number("steps", steps, error=DataError)
-    if not (np.isfinite(target_loss) and target_loss > 0):
-        raise DataError(f"target_loss must be a positive number; got {target_loss!r}")
+    target_loss = positive("target_loss", target_loss, error=DataError)
+    afford(8.0 * 2 * seeds * max(source.dim, target.dim) * (max(pretrain_steps, steps) + 1),
+           f"transfer with {seeds} seeds x {max(pretrain_steps, steps)} steps", "use fewer seeds or steps",
+           error=DataError)  # fmt: skip
     if keep_head and source.model.sizes[-1] != target.model.sizes[-1]:
         raise DataError("keep_head=True needs the same number of outputs on both tasks; use a new head")
     starts = np.stack([init_params(source.model, s) for s in range(seeds)])

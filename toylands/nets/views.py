@@ -90,6 +90,10 @@ def plane(L: NetLandscape, origin, d1, d2, bounds=((-1, 1), (-1, 1)), name: str 
     """The loss on ``origin + x d1 + y d2`` over ``bounds``, as a 2-D Landscape."""
     L = _network(L)
     origin, d1, d2 = (_vector(L, v, w) for v, w in ((origin, "origin"), (d1, "d1"), (d2, "d2")))
+    lengths = np.linalg.norm(d1), np.linalg.norm(d2)
+    if min(lengths) == 0 or np.linalg.matrix_rank(np.stack([d1 / lengths[0], d2 / lengths[1]]), tol=1e-9) < 2:
+        raise DataError("d1 and d2 must be two directions that span a plane; these are zero or parallel, so the 'plane' "
+                        "would be a line")  # fmt: skip
     net = L.net
 
     def f(p):
@@ -149,7 +153,8 @@ def random_plane(L: NetLandscape, center=None, *, seed: int = 0, span: float = 1
     if center is None:
         raise DataError("random_plane needs the trained parameters: center=..., e.g. tl.run(...).final[0] or nets.train(...)")
     center = _vector(L, center, "center")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole("seed", seed, 0, error=DataError))
+    span = real("span", span, low=0, open_low=True, error=DataError)
     d1, d2 = rng.standard_normal(L.dim), rng.standard_normal(L.dim)
     if filter_norm:
         d1, d2 = filter_normalize(L, d1, center, biases), filter_normalize(L, d2, center, biases)
@@ -181,6 +186,8 @@ def pca_plane(L: NetLandscape, trajectory, run: int = 0, margin: float = 0.25) -
     The share of the movement the plane captures is in ``plane.description``.
     """
     L = _network(L)
+    if isinstance(trajectory, Trajectory):
+        run = whole("run", run, 0, high=trajectory.runs - 1, error=DataError, unit=" (which run of the trajectory)")
     P = trajectory.positions[:, run] if isinstance(trajectory, Trajectory) else np.asarray(trajectory, float)
     if P.ndim != 2 or P.shape[1] != L.dim:
         raise DataError(f"the trajectory must have positions of shape (steps + 1, {L.dim}); got {P.shape}")
