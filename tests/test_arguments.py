@@ -165,6 +165,20 @@ NETS = [
     (lambda: nets.interpolate(NET, THETA, THETA, extend=-1), r"^extend must be a number >= 0"),
     (lambda: nets.swap_path(NET, THETA, 0.5, 1), r"^i must be a whole number >= 0; got 0.5"),
     (lambda: nets.bezier(NET, THETA, THETA, samples=0), r"^samples must be a whole number >= 1"),
+    (lambda: nets.train(NET, tl.adam(0.01), steps=10, seed="0"), r"^seed must be a whole number >= 0; got '0' \(a str\)"),
+    (lambda: nets.init_params(NET.model, seed=-1), r"^seed must be a whole number >= 0; got -1"),
+    (lambda: nets.mean_field_init(NET.model, 1.0, 0.05, seed=-1), r"^seed must be a whole number >= 0; got -1"),
+    (lambda: nets.random_permutation(NET, seed="a"), r"^seed must be a whole number >= 0; got 'a' \(a str\)"),
+    (lambda: nets.random_plane(NET, THETA, seed=2.5), r"^seed must be a whole number >= 0; got 2.5"),
+    (lambda: nets.random_plane(NET, THETA, span=-1), r"^span must be a positive number; got -1"),
+    (lambda: nets.new_head(NET, NET, THETA, seed=-1), r"^seed must be a whole number >= 0; got -1"),
+    (lambda: nets.rotate(D, "30"), r"^degrees must be a finite number; got '30' \(a str\)"),
+    (lambda: nets.prune(NET, THETA, "0.5"), r"^fraction must be a number in \[0, 1\]; the share of weights removed; got '0.5'"),
+    (lambda: nets.sharpness_during_training(NET, lr=0.1, steps=10, every=0), r"^every must be a whole number of steps >= 1"),
+    (lambda: nets.weight_matching(NET, THETA, THETA, max_iter=0), r"^max_iter must be a whole number >= 1; got 0"),
+    (lambda: nets.pca_plane(NET, tl.run(tl.adam(0.01), NET, steps=20), run=5), r"^run must be a whole number .* from 0 to 0"),
+    (lambda: nets.correlation_curve(0.5, 2.5, 1.5, 0.05), r"^depth must be a whole number >= 0; got 2.5"),
+    (lambda: nets.q_star([[1.0, "a"]], 0.05), r"^sigma_w2 must be a positive number, or an array of them"),
 ]
 
 
@@ -231,6 +245,9 @@ MEMORY = [
     (lambda: nets.bezier(NET, THETA, THETA + 1, steps=1, samples=BIG), DataError, "bezier with"),
     (lambda: nets.roughness(nets.plane(NET, THETA, np.eye(NET.dim)[0], np.eye(NET.dim)[1]), n=10**6), DataError,
      "a grid of 1000000 x 1000000 networks"),
+    (lambda: nets.transfer(NET, NET, seeds=BIG), DataError, "transfer with 1000000000 seeds"),
+    (lambda: nets.grokking(p=7, steps=BIG, every=1), DataError, "grokking with p = 7"),
+    (lambda: nets.correlation_curve(0.5, 10**10, 1.5, 0.05), DataError, "correlation_curve through 10000000000 layers"),
 ]
 
 
@@ -274,6 +291,28 @@ def test_searches_that_would_run_for_ages_say_so_up_front(call, error, message):
     e = refuses(call, error, message)
     assert "would take about" in str(e) and "max_seconds" in str(e)
     assert time.perf_counter() - t < 2.0, "the forecast is a short pilot, not the work"
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda w: w.Explorer("bowl", lr="0.1"), r"^lr must be a positive number; got '0.1' \(a str\)"),
+        (lambda w: w.Race("bowl", {"GD": "0.1"}), r"^lr GD must be a positive number; got '0.1' \(a str\)"),
+        (lambda w: w.Race("bowl", steps=2.5), r"^steps must be a whole number; got 2.5"),
+        (lambda w: w.Explorer("bowl", seed="1"), r"^seed must be a whole number >= 0; got '1'"),
+        (lambda w: w.Pruning(NET, THETA, n=10**6), r"^21 pictures of 1000000 x 1000000 points would need .* of memory"),
+        (lambda w: w.NetworkPath(NET, {"a": [THETA, THETA + 1]}, n_grid=10**5), r"^2 pictures of 100000 x 100000 points"),
+        (lambda w: w.NetworkPath(NET, {"a": [THETA, THETA + 1]}, n_grid=2.5), r"^n_grid must be a whole number of points"),
+        (lambda w: w.SignalPropagation(width=10**6), r"^propagate through 30 layers of width 1000000"),
+        (lambda w: w.TemperedPosterior(draws=BIG), r"^learning_coefficient with 8 chains .* would need"),
+    ],
+)
+def test_widgets_check_what_they_are_made_with(make, message):
+    w = pytest.importorskip("toylands.widgets")
+    t = time.perf_counter()
+    with pytest.raises(ValueError, match=message):
+        make(w)
+    assert time.perf_counter() - t < 2.0
 
 
 def test_a_long_search_that_is_allowed_shows_a_progress_bar(monkeypatch):

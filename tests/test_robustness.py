@@ -461,6 +461,31 @@ def test_a_declared_critical_point_that_is_not_one_is_refused_by_name(point, mes
         tl.Landscape("mine", *BOWL, critical=(point,))
 
 
+def test_a_declared_kind_that_the_hessian_contradicts_is_refused():
+    with pytest.raises(tl.LandscapeError, match=r"\(max at \(0, 0\), value 0\) of 'mine' is a min by its Hessian \(eigenvalues "
+                       r"\[2.0, 6.0\]\), not a max"):  # fmt: skip
+        tl.Landscape("mine", *BOWL, critical=(tl.CriticalPoint((0, 0), "max", 0.0),))
+    flat = tl.Landscape("flat", lambda p: p[..., 0] ** 4 + p[..., 1] ** 2, [(-1, 1), (-1, 1)],
+                        critical=(tl.CriticalPoint((0, 0), "min", 0.0),))  # a zero eigenvalue: the declaration decides
+    assert flat.minima
+
+
+def test_words_that_would_be_read_as_letters_are_refused():
+    with pytest.raises(tl.LandscapeError, match=r"tags must be a collection of words, e.g. \{'ravine'\}; got the word"):
+        tl.Landscape("mine", *BOWL, tags="ravine")  # it became the tags r, a, v, i, n, e
+    t = tl.compare_optimizers("bowl", "GD", steps=50, seeds=2, points=3)
+    assert t.optimizers == ("GD",)  # it read 'GD' as the optimizers 'G' and 'D'
+
+
+def test_a_plane_and_a_correlation_that_cannot_be_are_refused():
+    L = nets.mlp_landscape(nets.two_moons(20, seed=0), hidden=(3,))
+    d = np.eye(L.dim)[0]
+    with pytest.raises(DataError, match="d1 and d2 must be two directions that span a plane; these are zero or parallel"):
+        nets.plane(L, L.starts[0], d, 2 * d)
+    with pytest.raises(DataError, match=r"c0 must be a number in \[-1, 1\]"):
+        nets.correlation_curve(2.0, 10, 1.5, 0.05)  # it returned 2, 1, 1, ...: a 'correlation' of 2
+
+
 def test_a_declared_critical_point_rounded_to_a_few_digits_is_accepted():
     f = tl.himmelblau.f
     L = tl.Landscape("mine", f, tl.himmelblau.bounds, critical=(tl.CriticalPoint((-2.805, 3.131), "min", 0.0),))
