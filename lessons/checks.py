@@ -8,6 +8,9 @@ of your own that the check runs (a landscape, an update rule, a trained network)
 several steps the lesson has not shown (a quantity tracked along a run, a network rescaled or retrained and
 compared, a result derived by hand); 1 for the rest, an answer read off one call or one formula.
 
+A check that trains a network again (lessons 7 to 11 and 14) may take ``seconds=240`` instead of the default
+60 s: on a busy machine it takes several times its usual 5-45 s.
+
 Answer formats (``answer=``, one per argument of the checker) are checked before the checker runs, so a checker
 may take its answers' types for granted: a ``number`` converts with float(), a ``point(2)`` with np.asarray().
 """
@@ -397,7 +400,7 @@ def _moons_network():
     return nets.mlp_landscape(nets.two_moons(200, noise=0.15, seed=0), hidden=(16, 16), activation="tanh", seed=0)
 
 
-@exercise("07.1", "three solutions", kind="predict", points=1, answer=number)
+@exercise("07.1", "three solutions", kind="predict", points=1, answer=number, seconds=240)
 def _07_1(first_barrier):
     L = _moons_network()
     a, b = (nets.train(L, optim.adam(0.02), steps=800, seed=s).final[0] for s in (1, 2))
@@ -415,7 +418,7 @@ def _07_2(L, theta):
     return f"test accuracy {acc:.2f} on points the network never saw."
 
 
-@exercise("07.3", "why the large step zig-zags", kind="explain", points=1, answer=number)
+@exercise("07.3", "why the large step zig-zags", kind="explain", points=1, answer=number, seconds=240)
 def _07_3(sharpness_at_100):
     L = _moons_network()
     at_100 = run(optim.gd(2.0), L, L.starts[0], 100).final[0]
@@ -426,7 +429,7 @@ def _07_3(sharpness_at_100):
             "training has reached flatter ground.")
 
 
-@exercise("07.4", "how planar a noisy run is", kind="challenge", answer=number)
+@exercise("07.4", "how planar a noisy run is", kind="challenge", answer=number, seconds=240)
 def _07_4(noisy_share):
     L = _moons_network()
     want = nets.pca_plane(L, run(nets.sgd(0.5, batch_size=4, seed=0), L, L.starts[0], 400))[0].explained
@@ -443,7 +446,7 @@ def _noisy_moons_network(activation="tanh", init="glorot"):
     return nets.mlp_landscape(nets.two_moons(200, noise=0.2, seed=1), hidden=(16,), activation=activation, init=init, seed=0)
 
 
-@exercise("08.1", "the sharpness at the edge", kind="predict", points=1, answer=number)
+@exercise("08.1", "the sharpness at the edge", kind="predict", points=1, answer=number, seconds=240)
 def _08_1(late_sharpness):
     at, sharp, _ = nets.sharpness_during_training(_noisy_moons_network(), lr=1.0, steps=3000, every=150, iters=15)
     close(late_sharpness, float(sharp[at >= 2000].mean()), 0.02, "late_sharpness",
@@ -451,7 +454,7 @@ def _08_1(late_sharpness):
     return "it climbed to the cap 2 / lr = 2 and stayed near it: gradient descent trains at the edge of stability."
 
 
-@exercise("08.2", "another solution, another sharpness", points=1, answer=number)
+@exercise("08.2", "another solution, another sharpness", points=1, answer=number, seconds=240)
 def _08_2(other_sharpness):
     L = _noisy_moons_network()
     other = nets.train(L, optim.adam(0.02), steps=800, seed=2).final[0]
@@ -462,7 +465,7 @@ def _08_2(other_sharpness):
             "sharpness belongs to the minimum a run finds, not to the task.")
 
 
-@exercise("08.3", "the same function, another sharpness", kind="explain", points=2, answer=number)
+@exercise("08.3", "the same function, another sharpness", kind="explain", points=2, answer=number, seconds=240)
 def _08_3(rescaled_sharpness):
     R = _noisy_moons_network("relu", "he")
     solution = nets.train(R, optim.adam(0.02), steps=1500).final[0]
@@ -476,7 +479,7 @@ def _08_3(rescaled_sharpness):
             "that changes while the function does not cannot by itself decide how well the function generalizes.")
 
 
-@exercise("08.4", "where a larger batch lands", kind="challenge", answer=number)
+@exercise("08.4", "where a larger batch lands", kind="challenge", answer=number, seconds=240)
 def _08_4(batch32_sharpness):
     rows = nets.flat_vs_sharp(_noisy_moons_network(), {"b": nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07)
     close(batch32_sharpness, rows[0].sharpness, 1e-6, "batch32_sharpness",
@@ -495,7 +498,7 @@ def _moons_pair(width: int):
     return L, a, b
 
 
-@exercise("09.1", "the barrier after matching units", kind="predict", points=1, answer=number)
+@exercise("09.1", "the barrier after matching units", kind="predict", points=1, answer=number, seconds=240)
 def _09_1(aligned_barrier):
     L, a, b = _moons_pair(16)
     close(aligned_barrier, nets.interpolate(L, a, nets.weight_matching(L, a, b)[0]).barrier, 0.01, "aligned_barrier",
@@ -504,7 +507,7 @@ def _09_1(aligned_barrier):
     return "once the hidden units are matched, the two solutions sit in one valley: the barrier was mostly labels."
 
 
-@exercise("09.2", "matching a wider network", points=2, answer=number)
+@exercise("09.2", "matching a wider network", points=2, answer=number, seconds=240)
 def _09_2(wide_aligned_barrier):
     W, wa, wb = _moons_pair(32)
     want = nets.interpolate(W, wa, nets.weight_matching(W, wa, wb)[0]).barrier
@@ -516,7 +519,7 @@ def _09_2(wide_aligned_barrier):
             "barrier; matching is a heuristic, and how well it works depends on the pair, not only on the width.")
 
 
-@exercise("09.3", "the cost of swapping two units", kind="explain", points=1, answer=number)
+@exercise("09.3", "the cost of swapping two units", kind="explain", points=1, answer=number, seconds=240)
 def _09_3(rise_fraction):
     L, a, b = _moons_pair(16)
     swap = nets.swap_path(L, a, 2, 5)
@@ -526,7 +529,7 @@ def _09_3(rise_fraction):
     return "a tiny fraction again: in a network with spare units, swapping two of them costs almost nothing."
 
 
-@exercise("09.4", "a curve between wider solutions", kind="challenge", answer=number)
+@exercise("09.4", "a curve between wider solutions", kind="challenge", answer=number, seconds=240)
 def _09_4(wide_bezier_barrier):
     W, wa, wb = _moons_pair(32)
     want = nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, lr=0.01)).barrier
@@ -552,7 +555,7 @@ def _ten_percent_off(step):
     return [round(step * 1.1), round(step * 0.9)]
 
 
-@exercise("10.1", "when the second mode is learned", kind="predict", points=2, answer=count, wrong=_ten_percent_off)
+@exercise("10.1", "when the second mode is learned", kind="predict", points=2, answer=count, seconds=240, wrong=_ten_percent_off)
 def _10_1(second_mode_step):
     want = _mode_step((3.0, 1.5, 0.75), 6, 1e-4, 3000, 1)
     close(second_mode_step, want, 0.02, "second_mode_step", "check the second singular value (index 1) of "
@@ -560,7 +563,7 @@ def _10_1(second_mode_step):
     return "a mode of strength 1.5 waits about twice as long as one of strength 3: the wait goes like 1 / s."
 
 
-@exercise("10.2", "the first plateau from a tinier start", points=1, answer=count, wrong=_ten_percent_off)
+@exercise("10.2", "the first plateau from a tinier start", points=1, answer=count, seconds=240, wrong=_ten_percent_off)
 def _10_2(first_drop_tiny):
     L8 = nets.mlp_landscape(nets.linear_teacher(singular_values=(4.0, 2.0, 1.0, 0.5), size=6, seed=0), hidden=(6,),
                        activation="linear", init="normal", scale=1e-8, seed=0)  # fmt: skip
@@ -570,7 +573,7 @@ def _10_2(first_drop_tiny):
     return "the same extra wait for every factor of 100: the plateau grows with the logarithm of 1 / scale."
 
 
-@exercise("10.3", "a weaker mode waits longer", kind="explain", points=2, answer=count, wrong=_ten_percent_off)
+@exercise("10.3", "a weaker mode waits longer", kind="explain", points=2, answer=count, seconds=240, wrong=_ten_percent_off)
 def _10_3(fifth_mode_step):
     want = _mode_step((4.0, 2.0, 1.0, 0.5, 0.25), 6, 1e-4, 8000, 4)
     close(fifth_mode_step, want, 0.02, "fifth_mode_step", "check the fifth singular value (index 4) every 5 steps "
@@ -594,7 +597,7 @@ def _grok_step(p: int, weight_decay: float, steps: int) -> int | None:
     return nets.grokking(p=p, weight_decay=weight_decay, steps=steps, seed=0, stop_at=0.99, progress=False).generalized_at
 
 
-@exercise("11.1", "a stronger weight decay", kind="predict", points=1, answer=count, wrong=_ten_percent_off)
+@exercise("11.1", "a stronger weight decay", kind="predict", points=1, answer=count, seconds=240, wrong=_ten_percent_off)
 def _11_1(grok_step):
     step = int(grok_step)
     want = _grok_step(31, 2.4, 400)
@@ -605,7 +608,7 @@ def _11_1(grok_step):
             "about half the wait.")
 
 
-@exercise("11.2", "a smaller clock", points=1, answer=count, wrong=_ten_percent_off)
+@exercise("11.2", "a smaller clock", points=1, answer=count, seconds=240, wrong=_ten_percent_off)
 def _11_2(small_grok_step):
     step = int(small_grok_step)
     want = _grok_step(23, 1.2, 800)
@@ -620,7 +623,7 @@ def _11_2(small_grok_step):
             if ratio > 1.1 else f"about as long as the 31-hour clock ({ratio:.1f} times): the delay is set by the decay.")
 
 
-@exercise("11.3", "no weight decay, no tuning", kind="explain", points=1, answer=number)
+@exercise("11.3", "no weight decay, no tuning", kind="explain", points=1, answer=number, seconds=240)
 def _11_3(none_purity):
     want = float(nets.grokking(weight_decay=0.0, steps=1000, seed=0, every=1000, progress=False).purity[-1])
     close(none_purity, want, 0.01, "none_purity", "take the run with weight decay 0 and its purity at the last record "
@@ -726,7 +729,7 @@ def _plain_over_residual(depth: int) -> float:
     return float(first[0] / first[1])
 
 
-@exercise("14.1", "a deeper network", kind="predict", points=1, answer=number, wrong=lambda v: [1 / v, 10 * v, 1.0])
+@exercise("14.1", "a deeper network", kind="predict", points=1, answer=number, seconds=240, wrong=lambda v: [1 / v, 10 * v, 1.0])
 def _14_1(ratio_30):
     want, at_20 = _plain_over_residual(30), _plain_over_residual(20)
     close(ratio_30, want, 1e-6, "ratio_30", "build both networks with hidden=[8] * 30, ReLU, init='he', seed=0 on "
@@ -746,7 +749,7 @@ def _quarter_turn() -> tuple:
     return tuple(float(np.median(t.steps_to_target[k])) for k in ("scratch", "transfer"))
 
 
-@exercise("14.2", "a quarter turn", points=1, answer=number, wrong=lambda v: [1 / v, 2 * v, 1.0])
+@exercise("14.2", "a quarter turn", points=1, answer=number, seconds=240, wrong=lambda v: [1 / v, 2 * v, 1.0])
 def _14_2(speedup_90):
     scratch, tuned = _quarter_turn()
     want = scratch / tuned
