@@ -660,3 +660,15 @@ def test_an_n_d_landscape_says_how_it_is_best_seen():
     line = tl.permutation_4d.section((1, 3), at=[0.9289112940335778, 0.8878983424037584] * 2)
     kinds = {s.kind for s in line.critical_sets}
     assert kinds == {"saddle", "degenerate"}, "the line of permutation saddles lies in the (a_1, a_2) plane"
+
+
+def test_a_long_search_stops_at_ctrl_c():
+    """critical_points works in chunks and steps, so Ctrl-C stops it within a step, not after it has finished."""
+    code = "import toylands as tl; print('go', flush=True); tl.critical_points(tl.get('rastrigin'), n=2000)"
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "go"
+    time.sleep(1.5)
+    t = time.perf_counter()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    assert "KeyboardInterrupt" in err and time.perf_counter() - t < 5.0, err[-500:]
