@@ -885,8 +885,16 @@ def _files(src: Path):
             yield path, rel
 
 
+def _lines(source) -> list[str]:
+    """A cell's source as Jupyter stores it: a list of lines, each with its newline."""
+    return ("".join(source) if isinstance(source, list) else str(source)).splitlines(keepends=True)
+
+
 def _notebook_bytes(nb: dict) -> bytes:
-    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    """A notebook as Jupyter writes it (sorted keys, one-space indent, sources as lists of lines), so that a student
+    who opens and saves it changes nothing."""
+    cells = [{**cell, "source": _lines(cell.get("source", ""))} for cell in nb["cells"]]
+    return (json.dumps({**nb, "cells": cells}, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _course_file(src: Path) -> Path | None:
