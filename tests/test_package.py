@@ -45,8 +45,8 @@ def test_import_is_light():
 # Floors of the house: a module imports only from lower floors (and its own package), never upward,
 # not even inside a function. The core (floors 0-5) never imports matplotlib or ipywidgets.
 FLOORS = {
-    "_budget": -2, "_args": -1, "landscape": 0, "_files": 0, "optim": 0, "zoo": 1, "run": 2, "online": 2, "analysis": 3, "nets": 4,
-    "degeneracy": 5, "stage": 6, "plot": 6, "animate": 7, "widgets": 8, "gallery": 8, "exercises": 9, "site": 10,
+    "_budget": -2, "_args": -1, "landscape": 0, "_files": 0, "optim": 0, "zoo": 1, "run": 2, "online": 2, "analysis": 3,
+    "nets": 4, "degeneracy": 5, "stage": 6, "plot": 6, "animate": 7, "widgets": 8, "gallery": 8, "exercises": 9, "site": 10,
     "__main__": 11,
 }  # fmt: skip
 CORE = 5
