@@ -501,3 +501,11 @@ def test_an_nbgrader_course_carries_the_answer_key_and_the_feedback_asked_for(le
     with pytest.raises(AssignError, match="feedback must be one of full, format; got 'none'"):
         ex.assign_nbgrader(lessons, tmp_path / "x", feedback="none")
     assert math.isfinite(ex.TIME_LIMIT)
+
+
+def test_a_missing_value_is_named_as_such():
+    """None is what a record holds when a run never got there (generalized_at): say that, not only the form."""
+    from toylands.exercises import Wrong, count
+
+    with pytest.raises(Wrong, match="grok_step should be a whole number; got None, a value that was never set"):
+        count.check(None, "grok_step")

@@ -129,6 +129,9 @@ class Format:
     def check(self, value, what: str = "the answer") -> None:
         """Raise ``Wrong`` unless ``value`` has this form (``what`` names it in the message)."""
         problem = self._test(value)
+        if problem and value is None:
+            raise Wrong(f"{what} should be {self.description}; got None, a value that was never set (a run that never "
+                        "got there, such as a record's generalized_at, or a function that returns nothing).")
         if problem:
             raise Wrong(f"{what} should be {self.description}; got {_shown(value)}{problem if isinstance(problem, str) else ''}.")
 
