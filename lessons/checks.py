@@ -699,7 +699,7 @@ def _13_1(lam_x2_y6):
 @exercise("13.2", "another point of the valley", points=1, answer=number, wrong=lambda v: [1.1 * v, 0.9 * v, 1.0])
 def _13_2(lam_far):
     want = _far_hyperbola()
-    close(lam_far, want, 1e-6, "lam_far", "estimate at the point (2, 0.5) with n_beta = 1000 and seed = 0 (another "
+    close(lam_far, want, 1e-6, "lam_far", "estimate at the point (2, 1/2) of the valley with n_beta = 1000 and seed = 0 (another "
           "seed or temperature gives another number), and give the record's .estimate.")  # fmt: skip
     return (f"{want:.3f}, as at (1, 1): every point of the valley uses one parameter's worth (the direction across the "
             "valley, 1/2); the direction along it costs nothing.")
