@@ -1,11 +1,16 @@
 """The course as a website (``python -m toylands site``): how a lesson is made readable without a kernel, the
 folders the command refuses, a small course built from scratch, and the whole course opened page by page in
-chromium: no blank output, every image and video loaded, math typeset without a network, no console error."""
+chromium: no blank output, every image and video loaded, math typeset without a network, no console error; a
+Launch-on-Binder button and copy buttons on every lesson page; students' pages hold no solution, the answer key's
+pages every one. What a build may delete and how it stops: tests/test_site_safety.py."""
 
 import base64
+import copy
 import functools
+import html
 import http.server
 import json
+import re
 import os
 import sys
 import threading
@@ -14,14 +19,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from toylands.exercises import BEGIN, END
-from toylands.site import WIDGET, SiteError, binder_url, build_site, readable
+from toylands.exercises import BEGIN, END, student_notebook
+from toylands.site import MARKER, WIDGET, SiteError, banner, binder_url, build_site, links, readable
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_browser import ARGS, CHROMIUM, MISSING  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = ROOT / "lessons"
+LESSONS = ROOT / "lessons"  # the student versions, which the Binder buttons open
+SOURCES = LESSONS / "solutions"  # the solved lessons, which the site is built from
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
 
 
@@ -43,16 +49,26 @@ def test_readable_shows_pictures_for_widgets_and_the_students_version_of_exercis
         nbformat.v4.new_code_cell(f"{BEGIN}\nlr = 0.25\n{END}\ncheck('02.1', lr)",
                                   outputs=[nbformat.v4.new_output("stream", text="✓ Exercise 02.1: right, 0.25\n")]),
     ]  # fmt: skip
-    readable(nb, binder="https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/lessons/02-x.ipynb", download="_nb/02-x.ipynb")
+    solved = copy.deepcopy(nb)
+    binder = "https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/lessons/02-x.ipynb"
+    readable(nb, under_title=links(binder, {"02-x.ipynb": "_nb/02-x.ipynb", "checks.py": "_nb/checks.py"}))
     assert "widgets" not in nb.metadata
-    title, links, intro, widget, figure, exercise = nb.cells
+    title, line, intro, widget, figure, exercise = nb.cells
     assert title.source == "# 2. A lesson" and intro.source == "**What you will learn.** Rates."  # the links under the title
-    assert "[Run it live on Binder](https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/lessons/02-x.ipynb)" in links.source
-    assert "{download}`download the notebook <_nb/02-x.ipynb>`" in links.source
+    assert line.source == ("{.toylands-links}\n[Launch on Binder](https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/lessons/"
+                           "02-x.ipynb){.toylands-launch} Download {download}`02-x.ipynb <_nb/02-x.ipynb>` and "
+                           "{download}`checks.py <_nb/checks.py>`")  # fmt: skip
     shown = widget.outputs[0].data
     assert list(shown) == ["text/html", "text/plain"] and "toylands-widget" in shown["text/html"]
     assert [list(o.get("data", {"stream": 0})) for o in figure.outputs] == [["image/png", "text/plain"], ["stream"]]
     assert exercise.outputs == [] and "0.25" not in exercise.source and "lr = ...  # YOUR CODE HERE" in exercise.source
+    # The answer page: the same pictures, the exercise solved with its check's output, the banner under the title.
+    readable(solved, student=False, under_title=banner("../02-x"))
+    title, box, intro, widget, figure, exercise = solved.cells
+    assert box.source.startswith("```{admonition} For teachers: the solved lesson")
+    assert "{doc}`the lesson's page <../02-x>`" in box.source
+    assert list(widget.outputs[0].data) == ["text/html", "text/plain"] and len(figure.outputs) == 2
+    assert "lr = 0.25" in exercise.source and "right, 0.25" in exercise.outputs[0].text
 
 
 def test_binder_links_open_the_lesson_in_jupyterlab():
@@ -62,21 +78,26 @@ def test_binder_links_open_the_lesson_in_jupyterlab():
     assert binder_url("toylands/toylands", "index.ipynb") in readme  # the README's badge opens the same way
 
 
-def test_the_site_command_refuses_folders_it_would_spoil(tmp_path):
+def test_the_site_command_refuses_folders_it_would_spoil(tmp_path, monkeypatch):
     from toylands.__main__ import main
 
     with pytest.raises(SiteError, match="inside the lessons folder"):
-        build_site(LESSONS / "site", LESSONS)
+        build_site(SOURCES / "site", SOURCES)
+    with pytest.raises(SiteError, match=r"is inside the course folder .*lessons: a build there could overwrite"):
+        build_site(LESSONS / "site", SOURCES)  # where checks.py, TEACHERS.md and the student versions are
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SiteError, match=r"the site folder \. holds the lessons folder lessons/solutions"):
+        build_site(".")  # the default lessons: lessons/solutions
     theirs = tmp_path / "theirs"
     theirs.mkdir()
     (theirs / "notes.txt").write_text("a teacher's notes")
     with pytest.raises(SiteError, match="not a toylands site; nothing was written"):
-        build_site(theirs, LESSONS)
+        build_site(theirs, SOURCES)
     assert [p.name for p in theirs.iterdir()] == ["notes.txt"]
     (tmp_path / "no-index").mkdir()
     with pytest.raises(SiteError, match="has no index.ipynb"):
         build_site(tmp_path / "out", tmp_path / "no-index")
-    assert main(["site", str(theirs), "--lessons", str(LESSONS)]) == 2
+    assert main(["site", str(theirs), "--lessons", str(SOURCES)]) == 2
 
 
 def test_the_site_command_says_what_to_install(monkeypatch):
@@ -110,12 +131,21 @@ def _tiny_course(folder: Path) -> Path:
     return folder
 
 
+def _text(page: str) -> str:
+    """What a page says: its HTML without tags (code keeps its lines: the highlighting is only spans)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
 def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
-    lessons = _tiny_course(tmp_path / "lessons")
+    (tmp_path / "course").mkdir()  # laid out as lessons/ is: the solved lessons in solutions/, checks.py beside them
+    lessons = _tiny_course(tmp_path / "course" / "solutions")
+    (tmp_path / "course" / "checks.py").write_text("# the tiny course's exercises\n")
+    (tmp_path / "course" / "TEACHERS.md").write_text("# Teaching the tiny course\n\nOne lesson.\n")
     index = build_site(tmp_path / "site", lessons, repo="someone/fork", progress=False)
     page = (tmp_path / "site" / "01-tiny.html").read_text()
-    assert "https://mybinder.org/v2/gh/someone/fork/HEAD?urlpath=lab/tree/lessons/01-tiny.ipynb" in page
+    binder = "https://mybinder.org/v2/gh/someone/fork/HEAD?urlpath=lab/tree/lessons/01-tiny.ipynb"
+    assert re.search(rf'<a class="[^"]*toylands-launch[^"]*" href="{re.escape(binder)}">Launch on Binder</a>', page)
     assert page.count('class="toylands-widget"') == 1 and "A live widget" in page
     assert "0.123456" not in page and "YOUR CODE HERE" in page  # the exercise as a student meets it
     assert WIDGET not in page and "HBox(children" not in page and "Canvas(" not in page
@@ -123,14 +153,36 @@ def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
     mathjax = tmp_path / "site" / "_static" / "mathjax"
     assert "cdn." not in page and "mathjax/tex-chtml.js" in page and (mathjax / "tex-chtml.js").exists()
     assert sum(f.stat().st_size for f in mathjax.rglob("*") if f.is_file()) < 12e6  # only what typesets TeX as HTML
-    downloads = list((tmp_path / "site" / "_downloads").rglob("01-tiny.ipynb"))
-    assert len(downloads) == 1 and "0.123456" not in downloads[0].read_text()  # the student notebook
-    assert 'href="01-tiny.html"' in index.read_text()
-    # A second build replaces the first (it is ours); a lesson removed since leaves no page behind.
+    downloads = {p.name: p for p in (tmp_path / "site" / "_downloads").rglob("*") if p.is_file()}
+    assert set(downloads) == {"01-tiny.ipynb", "index.ipynb", "checks.py"}  # under each title: the notebook, checks.py
+    assert downloads["checks.py"].read_text() == "# the tiny course's exercises\n"
+    student = nbformat.read(downloads["01-tiny.ipynb"], as_version=4)  # what Binder opens: lessons/ holds the same
+    solved = nbformat.read(lessons / "01-tiny.ipynb", as_version=4)
+    assert student == nbformat.from_dict(student_notebook(solved, self_study=True))
+    assert "0.123456" not in _text(page)
+    scripts = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link rel="stylesheet"[^>]* href="([^"]+)"', page)
+    assert {"_static/clipboard.min.js", "_static/copybutton.js"} <= {s.split("?")[0] for s in scripts}
+    assert all((tmp_path / "site" / s.split("?")[0]).exists() for s in scripts if not s.startswith("data:"))  # all local
+    assert "div:not(.output) > div.highlight pre" in (tmp_path / "site" / "_static" / "copybutton.js").read_text()
+    # The answer key: the lesson solved, with what it printed, on a page of its own, for teachers.
+    answer = (tmp_path / "site" / "answers" / "01-tiny.html").read_text()
+    assert "For teachers: the solved lesson" in answer and "lr = 0.123456" in _text(answer) and "YOUR CODE HERE" not in answer
+    assert re.search(r"<pre>\s*(<span></span>)?0\.123456\n</pre>", answer) and 'href="../01-tiny.html"' in answer
+    assert answer.count('class="toylands-widget"') == 1 and "toylands-launch" not in answer
+    front = index.read_text()
+    assert 'href="01-tiny.html"' in front and "For teachers" in front
+    assert 'href="TEACHERS.html"' in front and 'href="answers/index.html"' in front
+    assert 'href="01-tiny.html"' in (tmp_path / "site" / "answers" / "index.html").read_text().replace("../", "")
+    # A second build replaces the first (it is ours); a lesson removed since leaves no page behind, nor does the
+    # answer key when it is left out.
     (lessons / "01-tiny.ipynb").rename(lessons / "02-tiny.ipynb")
     (lessons / "index.ipynb").write_text((lessons / "index.ipynb").read_text().replace("01-tiny", "02-tiny"))
-    build_site(tmp_path / "site", lessons, progress=False)
+    build_site(tmp_path / "site", lessons, answers=False, progress=False)
     assert not (tmp_path / "site" / "01-tiny.html").exists() and (tmp_path / "site" / "02-tiny.html").exists()
+    assert not (tmp_path / "site" / "answers").exists() and "For teachers" in (tmp_path / "site" / "index.html").read_text()
+    listed = json.loads((tmp_path / "site" / MARKER).read_text())["files"]
+    files = {p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert set(listed) == files - {MARKER}
 
 
 # ---------------------------------------------------------------------------------------------- the whole course
@@ -138,18 +190,42 @@ def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def course_site(tmp_path_factory, executed_lessons):
-    """The course built from the lessons tests/test_lessons.py executed in this session (any it did not run, the
-    build executes)."""
+    """The course built from the solved lessons tests/test_lessons.py executed in this session (any it did not run,
+    the build executes)."""
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site(out, LESSONS, executed=executed_lessons, progress=False)
+    build_site(out, SOURCES, executed=executed_lessons, progress=False)
     return out
 
 
-def test_the_course_site_has_a_page_per_lesson(course_site):
-    numbered = sorted(p.stem for p in LESSONS.glob("[0-9][0-9]-*.ipynb"))
-    assert numbered and all((course_site / f"{n}.html").exists() for n in numbered)
+NUMBERED = sorted(p.stem for p in SOURCES.glob("[0-9][0-9]-*.ipynb"))
+
+
+def test_the_course_site_has_a_page_per_lesson_and_the_answer_key_one_more(course_site):
+    assert len(NUMBERED) == 15 and all((course_site / f"{n}.html").exists() for n in NUMBERED)
+    assert all((course_site / "answers" / f"{n}.html").exists() for n in NUMBERED)
     index = (course_site / "index.html").read_text()
-    assert all(f'href="{n}.html"' in index for n in numbered)
+    assert all(f'href="{n}.html"' in index for n in NUMBERED)
+    teachers = index[index.index("For teachers") :]
+    assert 'href="TEACHERS.html"' in teachers and 'href="answers/index.html"' in teachers
+    guide = _text((course_site / "TEACHERS.html").read_text())
+    title = (LESSONS / "TEACHERS.md").read_text().splitlines()[0].lstrip("# ")
+    assert title in guide and "For teachers" in guide  # the instructor guide, in the teachers' section
+
+
+@pytest.mark.parametrize("name", NUMBERED)
+def test_students_pages_hold_no_solution_and_the_answer_pages_every_one(course_site, name):
+    """A solution's line that the student version of the lesson does not hold is on the answer page and nowhere on the
+    student's page (the page shows what the student meets: the stubs, no collapsed solution either)."""
+    solved = nbformat.read(SOURCES / f"{name}.ipynb", as_version=4)
+    open_ = {line.strip() for cell in student_notebook(solved)["cells"] for line in cell["source"].splitlines()}
+    blocks = [b for c in solved.cells for b in re.findall(rf"{re.escape(BEGIN)}\n(.*?){re.escape(END)}", c.source, re.S)]
+    telling = {line.strip() for b in blocks for line in b.splitlines() if len(line.strip()) > 6} - open_
+    assert telling, f"{name}: no solution line to look for"
+    page, answer = (_text((course_site / f).read_text()) for f in (f"{name}.html", f"answers/{name}.html"))
+    assert not [line for line in telling if line in page], f"{name}.html shows a solution"
+    assert not [line for line in telling if line not in answer], f"answers/{name}.html misses a solution"
+    assert "Show a solution" not in page and "YOUR CODE HERE" in page and "For teachers: the solved lesson" in answer
+    assert "✓ Exercise" in answer and "✓ Exercise" not in page  # the checks ran on the answer page only
 
 
 @pytest.mark.skipif(bool(MISSING), reason=MISSING or "")
@@ -163,14 +239,16 @@ def test_every_page_of_the_course_site_reads_in_chromium(course_site, tmp_path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(course_site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    pages = sorted(p.name for p in course_site.glob("*.html"))
-    lessons = {f"{p.stem}.html": _widgets_shown(p) for p in LESSONS.glob("[0-9][0-9]-*.ipynb")}
+    pages = sorted(p.relative_to(course_site).as_posix() for p in [*course_site.glob("*.html"), *course_site.glob("answers/*")])
+    lessons = {f"{p.stem}.html": _widgets_shown(p) for p in SOURCES.glob("[0-9][0-9]-*.ipynb")}
     shots = Path(os.environ.get("TOYLANDS_SCREENSHOTS", tmp_path))
     problems, seen = [], {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                          permissions=["clipboard-read", "clipboard-write"])  # fmt: skip
+            page = context.new_page()
             errors = []
             page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
@@ -190,20 +268,33 @@ def test_every_page_of_the_course_site_reads_in_chromium(course_site, tmp_path):
                 problems += [f"{name}: video {i} has no duration" for i in s["videos_without_duration"]]
                 if s["math"] != s["typeset"] or s["math_errors"]:
                     problems.append(f"{name}: {s['math']} math elements, {s['typeset']} typeset, {s['math_errors']} errors")
+                if not (s["code_cells"] and s["copy_buttons"] == s["copyable"] >= s["code_cells"]):
+                    problems.append(f"{name}: {s['copy_buttons']} copy buttons for {s['code_cells']} code cells")
                 if name in lessons:
                     if s["widgets"] != lessons[name]:
                         problems.append(f"{name}: {s['widgets']} widget pictures for {lessons[name]} widgets")
-                    binder = [h for h in s["links"] if h.startswith("https://mybinder.org/v2/gh/")]
-                    if not any(h.endswith(f"lessons/{name[:-5]}.ipynb") for h in binder):
-                        problems.append(f"{name}: no Binder link to its lesson")
-                if name in ("02-gradient-descent-and-the-learning-rate.html", "14-landscapes-in-practice.html"):
-                    page.screenshot(path=str(shots / f"site-{name[:-5]}.png"), full_page=False)
+                    want = binder_url("toylands/toylands", f"{name[:-5]}.ipynb").split("/gh/toylands/toylands/")[1]
+                    launch = s["launch"]
+                    if not (len(launch) == 1 and launch[0][0].endswith(want) and launch[0][1] == "Launch on Binder"):
+                        problems.append(f"{name}: no Launch-on-Binder button that opens its student version: {launch}")
+                    elif launch[0][2] in ("rgba(0, 0, 0, 0)", "transparent") or launch[0][3] < 20:
+                        problems.append(f"{name}: the Launch-on-Binder button is not a button: {launch}")
+                if name == "02-gradient-descent-and-the-learning-rate.html":  # a copy button copies the code, offline
+                    page.click("div.cell_input button.copybtn >> nth=0")
+                    copied = page.evaluate("navigator.clipboard.readText()")
+                    first = page.evaluate("document.querySelector('div.cell_input div.highlight pre').innerText")
+                    if not copied.strip() or copied.strip() != first.strip():
+                        problems.append(f"{name}: the copy button copied {copied[:80]!r}, not {first[:80]!r}")
+                if name in ("02-gradient-descent-and-the-learning-rate.html", "14-landscapes-in-practice.html",
+                            "answers/02-gradient-descent-and-the-learning-rate.html"):  # fmt: skip
+                    page.screenshot(path=str(shots / f"site-{name[:-5].replace('/', '-')}.png"), full_page=False)
             browser.close()
     finally:
         server.shutdown()
     print(json.dumps({n: {k: v for k, v in s.items() if k != "links"} for n, s in seen.items()}))
     assert not problems, "\n".join(problems)
-    assert set(lessons) <= set(seen) and sum(s["videos"] for s in seen.values()) >= 1
+    assert set(lessons) <= set(seen) and {f"answers/{n}" for n in lessons} <= set(seen)
+    assert sum(s["videos"] for s in seen.values()) >= 1
     assert sum(s["math"] for s in seen.values()) > 50 and sum(s["images"] for s in seen.values()) > 50
 
 
@@ -232,7 +323,11 @@ READ_PAGE = """async () => {
     typeset: document.querySelectorAll('.math mjx-container').length,
     math_errors: document.querySelectorAll('mjx-merror').length,
     widgets: document.querySelectorAll('figure.toylands-widget img').length,
-    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    launch: [...document.querySelectorAll('a.toylands-launch')].map(a => [a.href, a.textContent.trim(),
+      getComputedStyle(a).backgroundColor, a.getBoundingClientRect().height]),
+    code_cells: document.querySelectorAll('div.cell_input div.highlight pre').length,
+    copyable: document.querySelectorAll('div:not(.output) > div.highlight pre').length,
+    copy_buttons: document.querySelectorAll('button.copybtn').length,
   };
 }"""
 

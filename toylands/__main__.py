@@ -33,10 +33,13 @@ def main(argv=None) -> int:
     s = sub.add_parser("site", help="build the course as a website (Sphinx with MyST-NB; pip install -e \".[site]\")")
     s.add_argument("outdir", help="folder to write the site into (created if missing; a site built before is replaced: "
                    "only the files it wrote are deleted)")  # fmt: skip
-    s.add_argument("--lessons", default="lessons", help="the folder of lesson notebooks (default: lessons)")
+    s.add_argument("--lessons", help="the folder of the solved lessons (default: lessons/solutions, or lessons if there is "
+                   "none); student pages show their exercises open, answer pages solved")  # fmt: skip
     s.add_argument("--executed", help="a folder of the lessons already executed: those found there are not run again")
     s.add_argument("--repo", help="the GitHub repository (owner/name) the Binder links open (default: the package's)")
     s.add_argument("--force", action="store_true", help="build into a folder that holds other files (they are kept)")
+    s.add_argument("--no-answers", dest="answers", action="store_false", help="leave out the answer key (the solved "
+                   "lessons, under answers/): a site for students only")  # fmt: skip
     s.add_argument("--timeout", type=float, default=600, help="seconds a lesson may run (default: 600)")
     args = parser.parse_args(argv)
     from ._files import OutputError
@@ -71,7 +74,7 @@ def main(argv=None) -> int:
             from .site import build_site
 
             index = build_site(args.outdir, args.lessons, executed=args.executed, repo=args.repo, force=args.force,
-                               timeout=args.timeout)  # fmt: skip
+                               answers=args.answers, timeout=args.timeout)  # fmt: skip
             print(f"wrote the site: open {index}")
     except (OutputError, LandscapeError) as e:
         print(f"python -m toylands {args.command}: {e}", file=sys.stderr)

@@ -8,8 +8,11 @@ already executed, from ``executed=``) and made readable without a kernel:
   figure becomes its PNG; a progress bar, which shows nothing once its kernel is gone, is left out;
 - an exercise shows the student's version (the solution replaced by its stub, no output), as
   ``python -m toylands assign`` writes it: a reader does it live;
-- a line under the title links the lesson on Binder and the student notebook to download;
-- the index gets the table of contents.
+- under the title, a "Launch on Binder" button opens the student version (``lessons/<name>``), and the student
+  notebook and the course's ``checks.py`` are there to download;
+- code cells get a copy button (sphinx-copybutton, its script served from the site);
+- the index gets the table of contents: the lessons, then "For teachers": the instructor guide (``TEACHERS.md``
+  beside the lessons) and the answer key, ``answers/<name>``: each lesson solved and run, marked for teachers.
 
 Math is typeset by a copy of MathJax inside the site (the files of sphinx-mathjax-offline, only those that typeset
 TeX as HTML: 10 of its 24 MB): the site reads without a network. This module is also the Sphinx extension that
@@ -41,13 +44,18 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 MARKER = ".toylands-site"  # the manifest: every file the last build wrote into the site folder, the only ones it deletes
 NOTEBOOKS = "_notebooks"  # the student notebooks, for download
 #: What the build needs beyond the package: (import name, pip name).
-EXTENSIONS = (("sphinx", "sphinx"), ("myst_nb", "myst-nb"), ("furo", "furo"),
+ANSWERS = "answers"  # the answer key: the solved lessons, for teachers
+EXTENSIONS = (("sphinx", "sphinx"), ("myst_nb", "myst-nb"), ("furo", "furo"), ("sphinx_copybutton", "sphinx-copybutton"),
               ("sphinx-mathjax-offline", "sphinx-mathjax-offline"))  # fmt: skip
 
 CSS = """\
 figure.toylands-widget { margin: 1em 0; }
 figure.toylands-widget figcaption { font-size: 0.9em; }
-p.toylands-live, p.toylands-binder { color: var(--color-foreground-secondary); font-style: italic; }
+p.toylands-live, p.toylands-links { color: var(--color-foreground-secondary); }
+p.toylands-live { font-style: italic; }
+a.toylands-launch { display: inline-block; margin: 0.2em 0.8em 0.2em 0; padding: 0.35em 0.9em; border-radius: 0.4em;
+  background: #440154; color: #fff; font-style: normal; font-weight: 600; text-decoration: none; }
+a.toylands-launch:hover, a.toylands-launch:visited { background: #5b2c83; color: #fff; }
 """
 
 
@@ -111,19 +119,35 @@ def default_repo() -> str:
     return "toylands/toylands"
 
 
-def readable(nb, *, binder: str | None = None, download: str | None = None):
+def links(binder: str | None, downloads: dict[str, str]) -> str:
+    """The line under a student page's title (MyST): the Binder button, then the files to download by label."""
+    parts = [f"[Launch on Binder]({binder}){{.toylands-launch}}"] if binder else []
+    if downloads:
+        parts.append("Download " + " and ".join(f"{{download}}`{label} <{path}>`" for label, path in downloads.items()))
+    return "{.toylands-links}\n" + " ".join(parts)
+
+
+def banner(student_page: str) -> str:
+    """The box under an answer page's title (MyST): for teachers, with the way to the student's page."""
+    return (f"```{{admonition}} For teachers: the solved lesson\n:class: important\n\nThe exercises solved, and their "
+            f"checks run. Students meet them open, on {{doc}}`the lesson's page <{student_page}>` or on "
+            "Binder.\n```")  # fmt: skip
+
+
+def readable(nb, *, student: bool = True, under_title: str | None = None):
     """Make an executed notebook read without a kernel (in place; returns it): widgets as their pictures, exercises
-    as the student's version, a line under the title with the Binder link and the notebook to download."""
+    as the student's version (unless ``student`` is false: an answer page), and ``under_title`` (MyST) right under
+    the title."""
     import nbformat
 
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
-        if cell.cell_type != "code":
+        if student and BEGIN in cell.source:
+            cell.source = student_source(cell.source, cell.cell_type)
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
             continue
-        if BEGIN in cell.source:
-            cell.source = student_source(cell.source)
-            cell.outputs = []
-            cell.execution_count = None
+        if cell.cell_type != "code":
             continue
         kept = []
         for out in cell.outputs:
@@ -137,13 +161,8 @@ def readable(nb, *, binder: str | None = None, download: str | None = None):
                     continue
             kept.append(out)
         cell.outputs = kept
-    links = []
-    if binder:
-        links.append(f"[Run it live on Binder]({binder}) (JupyterLab in your browser, nothing to install)")
-    if download:
-        links.append(f"{{download}}`download the notebook <{download}>`")
-    if links:  # right under the title: the title's cell is split after its first line
-        line = nbformat.v4.new_markdown_cell("{.toylands-binder}\n" + " · ".join(links))
+    if under_title:  # the title's cell is split after its first line
+        line = nbformat.v4.new_markdown_cell(under_title)
         first = nb.cells[0] if nb.cells else None
         if first is not None and first.cell_type == "markdown" and first.source.startswith("# "):
             title, _, rest = first.source.partition("\n")
@@ -226,9 +245,11 @@ def _conf(title: str) -> str:
 project = {title!r}
 author = "the toylands developers"
 copyright = "the toylands developers. Lesson text and figures: CC BY 4.0; code: MIT"
-extensions = ["myst_nb", "toylands.site"]  # toylands.site copies MathJax into the site: math without a network
+extensions = ["myst_nb", "sphinx_copybutton", "toylands.site"]  # toylands.site copies MathJax: math without a network
+copybutton_selector = "div:not(.output) > div.highlight pre"  # code, not what it printed
+copybutton_exclude = ".linenos, .gp, .go"
 mathjax_path = "mathjax/tex-chtml.js"
-myst_enable_extensions = ["dollarmath", "amsmath", "attrs_block"]
+myst_enable_extensions = ["dollarmath", "amsmath", "attrs_block", "attrs_inline"]
 myst_dmath_double_inline = True  # a $$...$$ line inside a paragraph, as JupyterLab shows it
 nb_execution_mode = "off"  # executed before the build
 exclude_patterns = [{NOTEBOOKS!r}, "_build"]
@@ -267,10 +288,10 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-def _apart(outdir: Path, inputs: dict[str, Path]) -> None:
+def _apart(outdir: Path, inputs: list[tuple[str, Path]]) -> None:
     """Refuse a site folder that is, lies inside, or holds one of the folders the build reads (links resolved)."""
     out = outdir.resolve()
-    for what, folder in inputs.items():
+    for what, folder in inputs:
         real = folder.resolve()
         where = "is" if out == real else "is inside" if real in out.parents else "holds" if out in real.parents else None
         if where:
@@ -301,19 +322,33 @@ def _run(args: list[str]) -> str:
     return err
 
 
-def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = None, force: bool = False,
-               timeout: float = 600, progress: bool = True) -> Path:  # fmt: skip
-    """Build the course website into ``outdir``; returns its ``index.html``.
+def default_lessons() -> Path:
+    """The solved lessons the site is built from: ``lessons/solutions``, or ``lessons`` where there is none."""
+    return Path("lessons/solutions") if Path("lessons/solutions").is_dir() else Path("lessons")
 
-    ``executed``: a folder of lessons already executed (as the tests leave them); a lesson found there with the
-    same cells is not run again, any other is executed here, within ``timeout`` seconds. ``repo`` ("owner/name" on
-    GitHub; default: the package's) is where the Binder links point.
+
+def _beside(lessons: Path, name: str) -> Path | None:
+    """The course's file ``name`` (checks.py, TEACHERS.md): in the lessons folder or its parent, as
+    ``python -m toylands assign`` finds checks.py."""
+    return next((folder / name for folder in (lessons, lessons.parent) if (folder / name).is_file()), None)
+
+
+def build_site(outdir, lessons=None, *, executed=None, repo: str | None = None, force: bool = False,
+               answers: bool = True, timeout: float = 600, progress: bool = True) -> Path:  # fmt: skip
+    """Build the course website into ``outdir`` from the solved lessons (default: :func:`default_lessons`); returns
+    its ``index.html``.
+
+    Students' pages show the exercises open; with ``answers``, the answer key (each lesson solved, with its outputs)
+    is on pages of its own under ``answers/``, for teachers. ``executed``: a folder of the lessons already executed
+    (as the tests leave them); a lesson found there with the same cells is not run again, any other is executed here,
+    within ``timeout`` seconds. ``repo`` ("owner/name" on GitHub; default: the package's) is where the Binder buttons
+    point: each opens the student version, ``lessons/<name>``.
 
     ``outdir`` may be new, empty, or a site built before: the new site is built beside it and replaces it only once
     complete, and a rebuild deletes only the files the last build wrote (listed in ``outdir/.toylands-site``). Any
     other folder is refused unless ``force`` (the site is built beside its files, which are kept); so is a folder
-    that is, lies inside or holds the lessons or ``executed``. Ctrl-C or SIGTERM stop the build (the exception
-    :class:`Stopped`, a KeyboardInterrupt), leaving ``outdir`` as it was.
+    that is, lies inside or holds a folder the build reads (the lessons, the course's, ``executed``). Ctrl-C or SIGTERM
+    stop the build (the exception :class:`Stopped`, a KeyboardInterrupt), leaving ``outdir`` as it was.
     """
     missing = _missing()
     if missing:
@@ -321,12 +356,14 @@ def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = N
                         f"{' '.join(missing)})")  # fmt: skip
     if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
         raise SiteError(f"timeout should be a number of seconds above 0 (how long a lesson may run); got {timeout!r}")
-    lessons, outdir = Path(lessons), Path(outdir)
-    executed = Path(executed) if executed is not None else None
-    for what, folder in {"lessons folder": lessons, "folder of executed lessons": executed}.items():
-        if folder is not None and not folder.is_dir():
+    lessons = Path(lessons) if lessons is not None else default_lessons()
+    outdir, executed = Path(outdir), Path(executed) if executed is not None else None
+    read = [("lessons folder", lessons)] + [("folder of executed lessons", executed)] * (executed is not None)
+    for what, folder in read:
+        if not folder.is_dir():
             raise SiteError(f"the {what} {folder} is not a folder")
-    _apart(outdir, {"lessons folder": lessons} | ({"folder of executed lessons": executed} if executed else {}))
+    course = [_beside(lessons, name) for name in ("checks.py", "TEACHERS.md")]
+    _apart(outdir, read + [("course folder", path.parent) for path in course if path and path.parent != lessons])
     if not (lessons / "index.ipynb").exists():
         raise SiteError(f"{lessons} has no index.ipynb: the site's first page is the course's index")
     try:
@@ -336,7 +373,7 @@ def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = N
     repo = repo or default_repo()
     with _stoppable(), tempfile.TemporaryDirectory(prefix="toylands-site-") as tmp:
         src = Path(tmp) / "source"
-        _sources(src, lessons, executed, repo, timeout, progress)
+        _sources(src, lessons, executed, repo=repo, answers=answers, timeout=timeout, progress=progress)
         beside = next(p for p in outdir.resolve().parents if p.is_dir())  # the same filesystem: files move, not copied
         built = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=beside))
         try:
@@ -353,31 +390,63 @@ def build_site(outdir, lessons="lessons", *, executed=None, repo: str | None = N
     return outdir / "index.html"
 
 
-def _sources(src: Path, lessons: Path, executed: Path | None, repo: str, timeout: float, progress: bool) -> None:
+def _toctree(pages: list[str], caption: str | None = None, hidden: bool = True) -> str:
+    options = [":hidden:"] * hidden + [":maxdepth: 1"] + [f":caption: {caption}"] * bool(caption)
+    return "```{toctree}\n" + "\n".join(options) + "\n\n" + "\n".join(pages) + "\n```"
+
+
+def _solved(nb) -> bool:
+    return any(BEGIN in cell.source for cell in nb.cells)
+
+
+def _sources(src: Path, lessons: Path, executed: Path | None, *, repo: str, answers: bool, timeout: float,
+             progress: bool) -> None:  # fmt: skip
     """Write the Sphinx project into ``src``: each lesson executed (or taken from ``executed``) and made readable,
-    the student notebooks to download, the licence, the style, conf.py."""
+    its answer page, the student notebooks and checks.py to download, the instructor guide, the licence, conf.py."""
+    import copy
+
     import nbformat
     from tqdm.auto import tqdm
 
-    try:
-        write_files(_plan(lessons, src / NOTEBOOKS), what="student notebooks")
+    try:  # the student versions as lessons/ holds them (python -m toylands assign --self-study), and checks.py
+        write_files(_plan(lessons, src / NOTEBOOKS, self_study=True), what="student notebooks")
     except OutputError as e:
         raise SiteError(str(e)) from None
     paths = sorted(lessons.glob("*.ipynb"))
     ready = {path: _executed(path, executed) for path in paths}  # each read once: they hold every figure
     todo = sum(nb is None for nb in ready.values())
+    keyed = []  # the lessons with an answer page
     with tqdm(total=todo, desc="executing lessons", disable=not progress or not todo) as bar:
         for path, nb in ready.items():
             if nb is None:
                 bar.set_postfix_str(path.stem)
                 nb = _execute(path, timeout)
                 bar.update()
-            readable(nb, binder=binder_url(repo, path.name), download=f"{NOTEBOOKS}/{path.name}")
-            if path.name == "index.ipynb":
-                pages = [p.stem for p in paths if p.name != "index.ipynb"] + ["LICENSE"]
-                toc = "```{toctree}\n:hidden:\n:maxdepth: 1\n\n" + "\n".join(pages) + "\n```"
-                nb.cells.append(nbformat.v4.new_markdown_cell(toc))
-            nbformat.write(nb, src / path.name)
+            if answers and path.name != "index.ipynb" and _solved(nb):
+                key = readable(copy.deepcopy(nb), student=False, under_title=banner(f"../{path.stem}"))
+                if key.cells and key.cells[0].source.startswith("# "):
+                    key.cells[0].source += " (solved)"
+                (src / ANSWERS).mkdir(parents=True, exist_ok=True)
+                nbformat.write(key, src / ANSWERS / path.name)
+                keyed.append(path.stem)
+            downloads = {path.name: f"{NOTEBOOKS}/{path.name}"}
+            if (src / NOTEBOOKS / "checks.py").exists():
+                downloads["checks.py"] = f"{NOTEBOOKS}/checks.py"
+            readable(nb, under_title=links(binder_url(repo, path.name), downloads))
+            ready[path] = nb
+    guide = _beside(lessons, "TEACHERS.md")
+    if guide:
+        (src / "TEACHERS.md").write_text(guide.read_text(encoding="utf-8"), encoding="utf-8")
+    if keyed:
+        (src / ANSWERS / "index.md").write_text("# The answer key\n\nFor teachers: each lesson with its exercises solved "
+                                                "and its checks run.\n\n" + _toctree(keyed, hidden=False) + "\n")  # fmt: skip
+    for path, nb in ready.items():
+        if path.name == "index.ipynb":
+            teachers = ["TEACHERS"] * bool(guide) + [f"{ANSWERS}/index"] * bool(keyed)
+            nb.cells.append(nbformat.v4.new_markdown_cell("\n\n".join(
+                [_toctree([p.stem for p in paths if p.name != "index.ipynb"], "Lessons")]
+                + ([_toctree(teachers, "For teachers")] if teachers else []) + [_toctree(["LICENSE"])])))  # fmt: skip
+        nbformat.write(nb, src / path.name)
     licence = lessons / "LICENSE.md"
     (src / "LICENSE.md").write_text(licence.read_text() if licence.exists() else "# Licence\n\nCC BY 4.0\n")
     (src / "_static").mkdir()
