@@ -29,15 +29,16 @@ def test_import_is_light():
         "print(json.dumps({'numpy': t1 - t0, 'autograd': t2 - t1, 'toylands': t3 - t2, 'heavy': heavy}))"
     )
     runs = []
-    for _ in range(3):  # the best of three: what the import costs, not what a burst of load adds
+    for _ in range(5):  # the best of five: what the import costs, not what a burst of load adds
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         run = json.loads(out.splitlines()[-1])
         assert run["heavy"] == [], f"import toylands pulled in {run['heavy']}"
         runs.append(run)
     best = min(runs, key=lambda r: r["toylands"] / r["numpy"])
-    # today about 0.2-0.4 of numpy's time: the limit leaves room for a noisy machine, not for a heavy dependency
-    assert best["toylands"] <= 1.0 * best["numpy"], (
-        f"import toylands took {best['toylands']:.3f} s beyond numpy and autograd, more than numpy's own import "
+    # today 0.2-0.4 of numpy's time alone, and once 1.02 of it in a busy full suite: twice leaves room for a loaded machine,
+    # not for a heavy dependency (matplotlib alone costs several times numpy)
+    assert best["toylands"] <= 2.0 * best["numpy"], (
+        f"import toylands took {best['toylands']:.3f} s beyond numpy and autograd, more than twice numpy's own import "
         f"({best['numpy']:.3f} s; autograd {best['autograd']:.3f} s): something heavy was added"
     )
 
