@@ -11,7 +11,9 @@ engine animations use too). Bursts of events are coalesced: a fast drag never qu
 With ``%matplotlib widget`` (ipympl) the figure is a live canvas you can click to set the start;
 without ipympl the same widget shows images.
 
-The package divides the way the code does: ``_base`` (the shared ``_Widget``, checks and slider helpers),
+``FanMap`` is the first widget on the drawing layer (``_drawing``, ``static/``): the kernel computes, the browser
+draws what moves, and a slider over computed results redraws with no kernel round trip. The package divides the
+way the code does: ``_base`` (the shared ``_Widget``, checks and slider helpers),
 ``landscape`` (the landscape explorers), ``networks`` (network views) and ``science`` (science viewers).
 """
 
@@ -27,4 +29,13 @@ __all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPat
            "ipympl_active",
            "LR_VALUES",
            "nice_values"]  # fmt: skip
-_ = (OPTIMIZER_KNOBS, Coalescer, _Widget)  # reachable as toylands.widgets.X, as before the split
+_ = (OPTIMIZER_KNOBS, Coalescer, _Widget)
+
+
+def __getattr__(name):
+    """``FanMap``, the first widget drawn in the browser, loads anywidget only when asked for."""
+    if name == "FanMap":
+        from .fan import FanMap
+
+        return FanMap
+    raise AttributeError(f"module 'toylands.widgets' has no attribute {name!r}")
