@@ -597,24 +597,26 @@ def _grok_step(p: int, weight_decay: float, steps: int) -> int | None:
     return nets.grokking(p=p, weight_decay=weight_decay, steps=steps, seed=0, stop_at=0.99, progress=False).generalized_at
 
 
+def _within_ten_steps(value, name: str, want: int, how: str) -> int:
+    """``want`` if the step the student measured is within 10 of it, else Wrong saying which way it is off and how."""
+    step = int(value)
+    if abs(step - want) > 10:
+        raise Wrong(f"{name} = {step} is {'too late' if step > want else 'too early'}: {how}")
+    return want
+
+
 @exercise("11.1", "a stronger weight decay", kind="predict", points=1, answer=count, seconds=240, wrong=_ten_percent_off)
 def _11_1(grok_step):
-    step = int(grok_step)
-    want = _grok_step(31, 2.4, 400)
-    if abs(step - want) > 10:
-        raise Wrong(f"grok_step = {step} is {'too late' if step > want else 'too early'}: train with weight_decay=2.4 "
-                    "(p = 31, seed 0) and read the record's generalized_at.")  # fmt: skip
+    want = _within_ten_steps(grok_step, "grok_step", _grok_step(31, 2.4, 400),
+                             "train with weight_decay=2.4 (p = 31, seed 0) and read the record's generalized_at.")
     return (f"weight decay x grok step = {2.4 * want:.0f}, close to the product of the runs above: twice the decay, "
             "about half the wait.")
 
 
 @exercise("11.2", "a smaller clock", points=1, answer=count, seconds=240, wrong=_ten_percent_off)
 def _11_2(small_grok_step):
-    step = int(small_grok_step)
-    want = _grok_step(23, 1.2, 800)
-    if abs(step - want) > 10:
-        raise Wrong(f"small_grok_step = {step} is {'too late' if step > want else 'too early'}: train on "
-                    "(a + b) mod 23 with weight_decay=1.2 (seed 0) and read generalized_at.")  # fmt: skip
+    want = _within_ten_steps(small_grok_step, "small_grok_step", _grok_step(23, 1.2, 800),
+                             "train on (a + b) mod 23 with weight_decay=1.2 (seed 0) and read generalized_at.")
     big = _grok_step(31, 1.2, 800)
     ratio = want / big
     shown = [len(nets.modular_addition(p, 0.5, 0).X) for p in (23, 31)]
