@@ -94,6 +94,56 @@ def test_lesson_runs_top_to_bottom_and_its_claims_hold(path, tmp_path, executed_
         assert len(CLAIMS.get(path.stem, [])) >= 3, "every lesson's results are claims with tests"
         shown_above = _answers_shown_above(nbformat.read(executed, as_version=4), r["claims"]["answers"])
         assert not shown_above, "\n".join(shown_above)
+    figures = _figure_problems(nbformat.read(executed, as_version=4))
+    assert not figures, f"{path.name}: " + "\n".join(figures)
+
+
+#: The text of an object shown in place of a picture: a figure, axes or artist, a title's Text, or a tuple or list of them.
+OBJECT_TEXT = re.compile(r"^[\[(]?(<(Figure size|Axes|matplotlib\.|mpl_toolkits\.)|Text\(|<[\w.]+ (object )?at 0x)")
+
+
+def _figure_problems(nb) -> list[str]:
+    """Still figures are inline PNGs, each shown once: no ipympl canvas (with its "Figure" header), no picture shown
+    twice in one cell (``fig`` at a cell's end as well as the figure the inline backend shows), and no object's text
+    (``<Figure size ...>``, ``Text(0.5, 1.0, ...)``, ``[<matplotlib.lines.Line2D ...>]``) left as a cell's output."""
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        pngs = []
+        for out in cell.outputs:
+            data = out.get("data", {})
+            text = str(data.get("text/plain", ""))
+            if text.startswith("Canvas("):
+                problems.append(f"cell {i}: an ipympl canvas")
+            elif "image/png" in data:
+                pngs.append(data["image/png"])
+            elif "text/html" not in data and OBJECT_TEXT.match(text):
+                problems.append(f"cell {i}: shows the text {text[:80]!r} (end the cell with plt.show() or a ;)")
+        if len(set(pngs)) < len(pngs):
+            problems.append(f"cell {i}: shows the same picture twice")
+    return problems
+
+
+def test_figure_problems_are_found():
+    png = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure size 528x422.4 with 1 Axes>"}
+
+    def cell(*outputs):
+        return nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(kind, **kw) for kind, kw in outputs])
+
+    shown = lambda text: ("execute_result", {"data": {"text/plain": text}})
+    cells = [cell(("display_data", {"data": png})),
+             cell(("display_data", {"data": png}), ("execute_result", {"data": png})),
+             cell(shown("Text(0.5, 1.0, 'x')")),
+             cell(shown("[<matplotlib.lines.Line2D at 0x7f>]")),
+             cell(("display_data", {"data": {**png, "text/plain": "Canvas(toolbar=Toolbar())"}})),
+             cell(("stream", {"text": "<Figure size 1x1> is fine in a print\n"}), shown("0.5"))]  # fmt: skip
+    assert _figure_problems(nbformat.v4.new_notebook(cells=cells)) == [
+        "cell 1: shows the same picture twice",
+        "cell 2: shows the text \"Text(0.5, 1.0, 'x')\" (end the cell with plt.show() or a ;)",
+        "cell 3: shows the text '[<matplotlib.lines.Line2D at 0x7f>]' (end the cell with plt.show() or a ;)",
+        "cell 4: an ipympl canvas",
+    ]
 
 
 def _answers_shown_above(nb, answers: dict) -> list[str]:
@@ -133,7 +183,8 @@ def test_lesson_structure(path):
     first = nb.cells[0].source
     assert first.startswith(f"# {int(path.name[:2])}.") and "**What you will learn.**" in first and "**Time:**" in first
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert code[0].startswith("%matplotlib widget") and "import toylands as tl" in code[0]
+    assert code[0].startswith("import ") and "import toylands as tl" in code[0], "the import cell: no backend magic before it"
+    assert not [c for c in code if "%matplotlib widget" in c or "ipympl" in c], "still figures are inline PNGs (no ipympl)"
     assert "from toylands.exercises import check, predict" in code[0] and "toylands.checks" not in code[0]
     assert sum("import " in c for c in code) == 1, "one import cell"
     exercises = [c for c in code if BEGIN in c and "check(" in c]
