@@ -9,15 +9,21 @@ export function floats(v) {
 
 // The one data <-> pixel map of a view (picture pixels from the top-left corner), for drawing and hit-testing.
 export function mapping(model) {
-  const [left, top, w, h] = model.get("box");
+  return axisMap({ box: model.get("box"), xlim: model.get("xlim"), ylim: model.get("ylim"),
+                   xscale: model.get("xscale"), yscale: model.get("yscale") });
+}
+
+// The same map for one axes' view {box, xlim, ylim, xscale, yscale} (a Scene has one per axes it draws into).
+export function axisMap(v) {
+  const [left, top, w, h] = v.box;
   const axis = (lim, scale) => {
     const f = scale === "log" ? Math.log10 : (v) => v;
     const g = scale === "log" ? (u) => 10 ** u : (u) => u;
     const lo = f(lim[0]), hi = f(lim[1]);
     return { frac: (v) => (f(v) - lo) / (hi - lo), value: (u) => g(lo + u * (hi - lo)) };
   };
-  const X = axis(model.get("xlim"), model.get("xscale"));
-  const Y = axis(model.get("ylim"), model.get("yscale"));
+  const X = axis(v.xlim, v.xscale);
+  const Y = axis(v.ylim, v.yscale);
   return {
     toPixel: (x, y) => [left + w * X.frac(x), top + h * (1 - Y.frac(y))],
     toData: (px, py) => [X.value((px - left) / w), Y.value(1 - (py - top) / h)],
