@@ -110,14 +110,14 @@ def test_the_site_command_says_what_to_install(monkeypatch):
 
 
 def _tiny_course(folder: Path) -> Path:
-    """Two notebooks that call the package as the lessons do: an index, and a lesson with math, a widget, an ipympl
-    figure, a progress bar and an exercise."""
+    """Two notebooks that call the package as the lessons do: an index, and a lesson with math, a widget, a figure
+    (inline, as the lessons draw them), a progress bar and an exercise."""
     folder.mkdir()
     index = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A tiny course\n\n[The lesson](01-tiny.ipynb)")])
     lesson = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# 1. Tiny\n\nThe rate $\\eta$ times the gradient:\n"
                                       "$$x_{t+1} = x_t - \\eta \\nabla L(x_t)$$\nand so on."),
-        nbformat.v4.new_code_cell("%matplotlib widget\nimport toylands as tl\nfrom toylands import widgets\n"
+        nbformat.v4.new_code_cell("import toylands as tl\nfrom toylands import widgets\n"
                                   "from tqdm.auto import tqdm\nimport matplotlib.pyplot as plt"),
         nbformat.v4.new_code_cell('widgets.LRLab("ill_conditioned_bowl", lr=0.05, steps=40)'),
         nbformat.v4.new_code_cell("fig, ax = plt.subplots(figsize=(3, 2)); ax.plot([0, 1], [1, 0]); plt.show()"),
@@ -149,6 +149,7 @@ def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
     assert page.count('class="toylands-widget"') == 1 and "A live widget" in page
     assert "0.123456" not in page and "YOUR CODE HERE" in page  # the exercise as a student meets it
     assert WIDGET not in page and "HBox(children" not in page and "Canvas(" not in page
+    assert len(re.findall(r'<img [^>]*src="_images/[^"]+\.png"', page)) == 1 and "Figure size" not in page  # the figure, once
     assert page.count('class="math notranslate nohighlight"') == 2 and "$$" not in page
     mathjax = tmp_path / "site" / "_static" / "mathjax"
     assert "cdn." not in page and "mathjax/tex-chtml.js" in page and (mathjax / "tex-chtml.js").exists()
