@@ -45,7 +45,7 @@ CSS_CLASSES = ("tl-bad", "tl-good", "tl-note")
 
 
 def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None, upto: str | None = None,
-          stops=None, when: str | None = None, **style) -> dict:  # fmt: skip
+          stops=None, when: str | None = None, ref: int | None = None, **style) -> dict:  # fmt: skip
     """One drawing instruction: ``kind`` with its ``data`` shaped ``(*sizes of dims, ...)``.
 
     - ``line``, ``dots``, ``head``: ``data`` ``(*dims, n, 2)`` points; ``upto`` names the slider that says how many
@@ -56,7 +56,9 @@ def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None,
     - ``image``: ``data`` ``(*dims, ny, nx)`` with style ``extent`` (x0, x1, y0, y1), ``cmap``, ``vmin``, ``vmax``,
       ``alpha``, ``smooth`` (bilinear, else nearest), ``origin`` ("lower" or "upper").
     - ``picture``: ``data`` a list of PNGs, one per combination of ``dims``, drawn over the whole picture.
-    - ``text``: ``data`` a list of strings, one per combination of ``dims``, at style ``at`` (axes fraction).
+    - ``text``: ``data`` a list of strings, one per combination of ``dims``, at style ``at`` (axes fraction); with
+      ``n``, ``upto``, ``stops`` and ``when`` it shows (or hides) with a points layer's stop.
+    - ``ref=k`` (points layers): draw layer ``k``'s data (``data`` omitted): a path and its head share one array.
 
     Style keys: ``color``, ``width``, ``dash`` (list of pixels), ``marker`` (``o``, ``x``, ``>``, ``s``), ``size``,
     ``edge`` (marker edge colour), ``fill`` (false: a ring), ``alpha``, ``halo`` (a wider stroke under a line),
@@ -67,6 +69,13 @@ def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None,
     out = {"kind": kind, "axes": int(axes), "dims": list(dims), "style": style}
     if kind in ("picture", "text"):
         out["items"] = list(data)
+        if kind == "text" and when is not None:
+            out.update(n=int(n), upto=upto, when=when, stops=None if stops is None else floats(np.asarray(stops)))
+        return out
+    if ref is not None:
+        if kind not in ("line", "dots", "head") or n is None:
+            raise ValueError("ref= is for a points layer (line, dots, head), with its n")
+        out.update(ref=int(ref), n=int(n), upto=upto, when=when, stops=None if stops is None else floats(np.asarray(stops)))
         return out
     a = np.asarray(data, dtype=float)
     if kind in ("line", "dots", "head"):
@@ -149,9 +158,8 @@ class Scene(anywidget.AnyWidget):
         for c in controls:
             v = (values or {}).get(c["name"], c["_values"][0])
             index[c["name"]] = self._index(c, v)
-        with self.hold_trait_notifications():
-            self.controls = [_public(c) for c in controls]
-            self.value = index
+        self.controls = [_public(c) for c in controls]
+        self._quiet(index)
         if not getattr(self, "_observing", False):
             self.observe(self._on_value, "value")
             self.observe(self._on_start, "start")
@@ -246,6 +254,7 @@ class Scene(anywidget.AnyWidget):
         return xy
 
     def _recompute(self, changed=()):
+        self._changed = set(changed)  # what _compute may look at: the controls that changed (and "start")
         self.busy = True
         try:
             with self.hold_sync():
@@ -281,8 +290,14 @@ class Scene(anywidget.AnyWidget):
         """Set the layers (keeping their arrays for :meth:`paint` and :attr:`readout`) and the readout's texts."""
         self._layers = layers
         self.layers = [_public(d) for d in layers]
+        self._check_refs()
         if texts is not None:
             self.texts = texts
+
+    def _check_refs(self):
+        for i, d in enumerate(self._layers):
+            if "ref" in d and not (0 <= d["ref"] < i and "_array" in self._layers[d["ref"]]):
+                raise ValueError(f"layer {i} refers to layer {d['ref']}, which is not an earlier layer with data")
 
     # ------------------------------------------------------------------ what is shown
     def flat(self, dims) -> int:
@@ -296,13 +311,14 @@ class Scene(anywidget.AnyWidget):
         """What layer ``spec`` draws now: for points, the ``(k, 2)`` points shown; for a line, its position; for an
         image, its array; for a picture or a text, its item; None where nothing is drawn."""
         kind = spec["kind"]
-        if kind in ("picture", "text"):
+        if kind == "picture" or (kind == "text" and spec.get("when") is None):
             return spec["items"][self.flat(spec["dims"])]
-        a = spec["_array"]
+        a = self._layers[spec["ref"]]["_array"] if "ref" in spec else spec.get("_array")
         lead = [len(self._specs[d]["options"]) for d in spec["dims"]]
-        a = a.reshape(prod(lead), *a.shape[len(lead):]) if lead else a[None]
-        x = a[self.flat(spec["dims"])]
-        if kind not in ("line", "dots", "head"):
+        if a is not None:
+            a = a.reshape(prod(lead), *a.shape[len(lead):]) if lead else a[None]
+        x = None if a is None else a[self.flat(spec["dims"])]
+        if kind not in ("line", "dots", "head", "text"):
             return x
         n = spec["n"]
         stop = n
@@ -316,6 +332,8 @@ class Scene(anywidget.AnyWidget):
             return None
         if spec.get("when") == "running" and reached:
             return None
+        if kind == "text":
+            return spec["items"][self.flat(spec["dims"])]
         return x[last: last + 1] if kind == "head" else x[: last + 1]
 
     @property
@@ -353,8 +371,9 @@ class Scene(anywidget.AnyWidget):
             if kind == "line" and len(item):
                 halo = (s.get("width", 2) + 3) * 72 / self.dpi
                 effects = [pe.Stroke(linewidth=halo, foreground=s["halo"]), pe.Normal()] if "halo" in s else None
-                ax.plot(item[:, 0], item[:, 1], color=color, lw=s.get("width", 2) * 72 / self.dpi, alpha=alpha,
-                        dashes=[d * 72 / self.dpi / (s.get("width", 2) * 72 / self.dpi) for d in s["dash"]] if s.get("dash") else (None, None),
+                lw = s.get("width", 2) * 72 / self.dpi
+                dashes = [d * 72 / self.dpi / lw for d in s["dash"]] if s.get("dash") else (None, None)
+                ax.plot(item[:, 0], item[:, 1], color=color, lw=lw, alpha=alpha, dashes=dashes,
                         solid_capstyle="round", solid_joinstyle="round", path_effects=effects, zorder=5)  # fmt: skip
             elif kind in ("dots", "head") and len(item):
                 marker = {"o": "o", "x": "X", ">": ">", "s": "s"}[s.get("marker", "o")]

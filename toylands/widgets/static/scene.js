@@ -2,7 +2,73 @@
 // The kernel computed every layer a control can reach; this module draws the ones the current values select.
 // A control that selects among computed layers redraws here at once and tells the kernel afterwards; a control
 // marked `kernel` asks the kernel for new layers, and the old ones stay drawn (greyed) until they arrive.
-import { axisMap, floats, stage } from "./view.js";
+// Self-contained: anywidget loads a module from a blob: URL, where a relative import cannot resolve.
+
+// A DataView (what anywidget gives for bytes) or an ArrayBuffer, as a Float32Array.
+export function floats(v) {
+  if (v instanceof DataView) return new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  return new Float32Array(v);
+}
+
+// The same map for one axes' view {box, xlim, ylim, xscale, yscale} (a Scene has one per axes it draws into).
+export function axisMap(v) {
+  const [left, top, w, h] = v.box;
+  const axis = (lim, scale) => {
+    const f = scale === "log" ? Math.log10 : (v) => v;
+    const g = scale === "log" ? (u) => 10 ** u : (u) => u;
+    const lo = f(lim[0]), hi = f(lim[1]);
+    return { frac: (v) => (f(v) - lo) / (hi - lo), value: (u) => g(lo + u * (hi - lo)) };
+  };
+  const X = axis(v.xlim, v.xscale);
+  const Y = axis(v.ylim, v.yscale);
+  return {
+    toPixel: (x, y) => [left + w * X.frac(x), top + h * (1 - Y.frac(y))],
+    toData: (px, py) => [X.value((px - left) / w), Y.value(1 - (py - top) / h)],
+    inside: (px, py) => px >= left && px <= left + w && py >= top && py <= top + h,
+  };
+}
+
+// The still picture with a canvas laid exactly over it. Returns {root, canvas, context(), toPicture(event)}.
+// The picture scales down to narrow screens; the canvas follows and draws in picture pixels.
+export function stage(model, el) {
+  const root = document.createElement("div");
+  root.className = "toylands-stage";
+  root.style.cssText = "position: relative; width: 100%; line-height: 0;";
+  const img = document.createElement("img");
+  const canvas = document.createElement("canvas");
+  img.style.cssText = "width: 100%; height: auto; display: block;";
+  canvas.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; height: 100%;";
+  root.append(img, canvas);
+  el.append(root);
+  let url = null;
+  const picture = () => {
+    const [w, h] = model.get("size");
+    root.style.maxWidth = `${w}px`;
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(new Blob([model.get("png")], { type: "image/png" }));
+    img.src = url;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  };
+  picture();
+  return {
+    root, canvas, picture,
+    context() {
+      const ctx = canvas.getContext("2d");
+      const [w] = model.get("size");
+      ctx.setTransform(canvas.width / w, 0, 0, canvas.width / w, 0, 0);
+      ctx.clearRect(0, 0, w, model.get("size")[1]);
+      return ctx;
+    },
+    toPicture(event) {
+      const r = canvas.getBoundingClientRect();
+      const [w, h] = model.get("size");
+      return [((event.clientX - r.left) * w) / r.width, ((event.clientY - r.top) * h) / r.height];
+    },
+  };
+}
+
 
 const STYLE = `
 .toylands-scene { max-width: 100%; color: var(--jp-ui-font-color1, inherit); font-family: var(--jp-ui-font-family, inherit);
@@ -95,6 +161,7 @@ function render({ model, el }) {
       if (L.lut) out.lutArr = new Uint8Array(L.lut.buffer ? L.lut.buffer.slice(L.lut.byteOffset, L.lut.byteOffset + L.lut.byteLength) : L.lut);
       return out;
     });
+    for (const L of layers) if (L.ref != null) L.xy = layers[L.ref].xy;   // a head shares its path's points
     pictures = new Map();
     layers.forEach((L, li) => {
       if (L.kind !== "picture") return;
@@ -198,7 +265,7 @@ function render({ model, el }) {
       const [w, h] = model.get("size");
       if (bmp) ctx.drawImage(bmp, 0, 0, w, h);
     } else if (L.kind === "text") {
-      const text = L.items[flat(L.dims)];
+      const text = L.when && !shown(L) ? "" : L.items[flat(L.dims)];
       if (text) {
         const [fx, fy] = s.at ?? [0.5, 0.5];
         const x = box[0] + fx * box[2], y = box[1] + (1 - fy) * box[3];
