@@ -78,9 +78,9 @@ def test_bench_widgets_sees_a_change_that_changed_nothing():
         import bench_widgets as bench
         from toylands import widgets
 
-        ex = widgets.Explorer("rosenbrock", "GD", lr=1e-3, steps=100, start=bench.START, live=False)
+        ex = widgets.Explorer("rosenbrock", "GD", lr=1e-3, steps=100, start=bench.START)
         _, missed = bench.timed_changes(ex, [{"lr": v} for v in np.logspace(-4, -3.9, 4)])  # 1e-4, 1.08e-4 (1e-4 again), ...
-        assert len(missed) == 2 and all("changed not the slider, the path, the PNG" in m for m in missed), missed
+        assert len(missed) == 2 and all("changed not the slider, the path" in m for m in missed), missed
         _, missed = bench.timed_changes(ex, [{"lr": v} for v in (1.5e-4, 1.2e-4, 1.5e-4)])
         assert missed == []
     finally:

@@ -45,7 +45,7 @@ CSS_CLASSES = ("tl-bad", "tl-good", "tl-note")
 
 
 def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None, upto: str | None = None,
-          stops=None, when: str | None = None, ref: int | None = None, **style) -> dict:  # fmt: skip
+          stops=None, when: str | None = None, ref: int | None = None, xindex: bool = False, **style) -> dict:  # fmt: skip
     """One drawing instruction: ``kind`` with its ``data`` shaped ``(*sizes of dims, ...)``.
 
     - ``line``, ``dots``, ``head``: ``data`` ``(*dims, n, 2)`` points; ``upto`` names the slider that says how many
@@ -58,6 +58,7 @@ def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None,
     - ``picture``: ``data`` a list of PNGs, one per combination of ``dims``, drawn over the whole picture.
     - ``text``: ``data`` a list of strings, one per combination of ``dims``, at style ``at`` (axes fraction); with
       ``n``, ``upto``, ``stops`` and ``when`` it shows (or hides) with a points layer's stop.
+    - ``xindex=True`` (points layers): ``data`` ``(*dims, n)`` holds only y; x is the point's index (a curve over steps).
     - ``ref=k`` (points layers): draw layer ``k``'s data (``data`` omitted): a path and its head share one array.
 
     Style keys: ``color``, ``width``, ``dash`` (list of pixels), ``marker`` (``o``, ``x``, ``>``, ``s``), ``size``,
@@ -78,6 +79,9 @@ def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None,
         out.update(ref=int(ref), n=int(n), upto=upto, when=when, stops=None if stops is None else floats(np.asarray(stops)))
         return out
     a = np.asarray(data, dtype=float)
+    if xindex:
+        out["xindex"] = True
+        a = np.stack([np.broadcast_to(np.arange(a.shape[-1], dtype=float), a.shape), a], axis=-1)
     if kind in ("line", "dots", "head"):
         out["n"] = int(a.shape[-2] if n is None else n)
         out["upto"] = upto
@@ -89,7 +93,7 @@ def layer(kind: str, data=None, *, axes: int = 0, dims=(), n: int | None = None,
         out["lut"] = _lut(cmap)
         style["cmap"] = cmap if isinstance(cmap, str) else getattr(cmap, "name", "custom")
         out["_cmap"] = cmap
-    out["data"] = floats(a)
+    out["data"] = floats(a[..., 1] if xindex else a)
     out["_array"] = a
     return out
 

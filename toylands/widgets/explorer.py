@@ -25,9 +25,9 @@ LINE, HALO = 2.7, "#000000"
 GONE = "#D55E00"
 STEPS = list(range(10, 3001, 10))
 NOISES = [round(v, 2) for v in np.arange(0, 5.0001, 0.01)]
-#: A page with no kernel: the starts computed ahead (a 3 x 3 grid over the map, beside the widget's own start),
-#: and the points kept of each path (the step slider moves in strides there).
-GRID, KEEP = 3, 61
+#: A page with no kernel: the starts computed ahead (a 3 x 3 grid over the map, beside the widget's own start), when
+#: their paths fit in BUDGET bytes (else a click there says it needs a kernel).
+GRID, BUDGET = 3, 1_200_000
 
 
 def _number(name, value):
@@ -74,6 +74,7 @@ class Explorer(Scene):
     """
 
     figsize = (11.0, 4.4)
+    color, halo = PATH, HALO  # the path's colour and the rim under it (None: no rim)
 
     def __init__(self, landscape="rosenbrock", optimizer: str = "GD", lr: float = 1e-3, steps: int = 500,
                  start=None, noise: float = 0.0, seed: int = 0, live: bool | None = None, **knobs):  # fmt: skip
@@ -177,6 +178,8 @@ class Explorer(Scene):
                 super().set(**values)
             self.start = xy
             return self
+        for k in [k for k in values if k in KNOBS and k not in self._specs]:  # a knob of another optimizer: kept for it
+            self._knobs[k] = self.coerce(k, values.pop(k))
         if "seed" in values and self.coerce("seed", values["seed"]) not in self._specs["seed"]["_values"]:
             seed = self.coerce("seed", values["seed"])
             self.respec("seed", sorted({*self._specs["seed"]["_values"], seed}), value=seed)
@@ -187,7 +190,7 @@ class Explorer(Scene):
     @property
     def state(self) -> dict:
         """Every control's value now, and the start's ``x`` and ``y``."""
-        return {**super().state, "x": self.start[0], "y": self.start[1]}
+        return {**self._knobs, **super().state, "x": self.start[0], "y": self.start[1]}
 
     def check_start(self, xy):
         return _on_map(self.landscape, xy)
@@ -292,7 +295,7 @@ class Explorer(Scene):
             V = np.stack([(f.values[keep] - target).T for f in fans])  # (starts, runs, n)
         if getattr(self, "_side", ("linear",))[0] == "log":
             V = np.where(V > 0, V, np.nan)
-        curve = np.stack([np.broadcast_to(keep, V.shape), V], axis=-1)
+        curve = V  # over the step index (x is the point's index: keep is every step)
         stop = np.stack([np.where(f.stopped, f.stopped_at, f.steps + 1) for f in fans])  # points valid, in steps
         kept = np.searchsorted(keep, stop - 1, side="right")  # points valid, among those kept
         kinds = [[o.kind for o in f.outcomes] for f in fans]
@@ -304,7 +307,7 @@ class Explorer(Scene):
         starts = np.array([f.positions[0, 0] for f in fans])
         pts = dict(dims=dims, upto="step", n=n)
         layers = [
-            layer("line", P, stops=kept, color=PATH, width=LINE, halo=HALO, **pts),                              # 0
+            layer("line", P, stops=kept, color=self.color, width=LINE, **({"halo": self.halo} if self.halo else {}), **pts),
             layer("dots", starts[:, None, :] if len(fans) > 1 else starts, dims=dims[:-1], color=PATH, fill=False,
                   size=12, edge=PATH),  # fmt: skip                                                               # 1
             layer("head", ref=0, stops=kept, when="running", color=PATH, edge="#000000", size=11, **pts),        # 2
@@ -322,7 +325,7 @@ class Explorer(Scene):
 
     def _side_layers(self, fans, curve, kept, dims, n):
         pts = dict(dims=dims, upto="step", n=n, axes=1)
-        return [layer("line", curve, stops=kept, color="#0072B2", width=2.4, **pts),                              # 6
+        return [layer("line", curve, stops=kept, color="#0072B2", width=2.4, xindex=True, **pts),                 # 6
                 layer("head", ref=6, stops=kept, color="#0072B2", edge="#000000", size=9, **pts)]
 
     def _describe(self, fan: Trajectory) -> list[str]:
@@ -358,36 +361,31 @@ class Explorer(Scene):
         return out
 
     # ------------------------------------------------------------------ a page with no kernel
-    def grid(self) -> np.ndarray:
-        """The starts computed ahead for a page with no kernel: a 3 x 3 grid over the map (inset by a sixth)."""
+    def grid(self, k: int = GRID) -> np.ndarray:
+        """Starts computed ahead for a page with no kernel: a k x k grid over the map, at the centres of its cells."""
         (x0, x1), (y0, y1) = self.landscape.bounds
-        fx = np.array([1, 3, 5]) / 6
+        fx = (2 * np.arange(k) + 1) / (2 * k)
         return np.array([[x0 + a * (x1 - x0), y0 + b * (y1 - y0)] for b in fx for a in fx])
 
     def _static_state(self) -> dict:
-        """The state for a page with no kernel: fans from the widget's start and from :meth:`grid`'s, each path kept
-        at ~100 points (the step slider moves in strides there), so a click snaps to the nearest start."""
-        starts = np.vstack([self.start, self.grid()])
+        """The state for a page with no kernel: the fan from the widget's start and fans from :meth:`grid`'s starts
+        (3 x 3, else 2 x 2, else none: what fits in :data:`BUDGET` bytes), so that a click snaps to the nearest start."""
+        per_start = len(self.lrs) * (self.fan.steps + 1) * 4 * 3  # a path (x, y) and its loss curve (y), float32
+        k = next((k for k in range(GRID, 1, -1) if per_start * (1 + k * k) <= BUDGET), 0)
+        if not k:
+            return {}
+        starts = np.vstack([self.start, self.grid(k)])
         fans = [self.fan] + [self._run(s) for s in starts[1:]]
-        steps = self.fan.steps
-        keep = np.unique(np.linspace(0, steps, min(KEEP, steps + 1)).round().astype(int))
-        at = int(np.searchsorted(keep, self.get("step"), side="right") - 1)
-        layers, texts = self._layers_for(fans, keep)
+        layers, texts = self._layers_for(fans, range(self.fan.steps + 1))
         controls = []
         for c in self.controls:
             c = dict(c)
-            if c["name"] == "step":
-                c["options"] = [str(k) for k in keep]
             if c["kind"] == "map":
                 c["options"] = [f"start {i}" for i in range(len(starts))]
                 c["points"] = starts.tolist()
             controls.append(c)
-
-        def public(d):
-            return {k: v for k, v in d.items() if not k.startswith("_")}
-
-        return {"controls": controls, "value": {**self.value, "step": at, "start": 0},
-                "layers": [public(d) for d in layers], "texts": texts}  # fmt: skip
+        return {"controls": controls, "value": {**self.value, "start": 0},
+                "layers": [{k: v for k, v in d.items() if not k.startswith("_")} for d in layers], "texts": texts}
 
     # ------------------------------------------------------------------ what is shown
     @property

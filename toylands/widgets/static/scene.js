@@ -218,7 +218,10 @@ function render({ model, el }) {
       const part = shown(L);
       if (part) {
         const [o, k] = part, px = new Float64Array(2 * k);
-        for (let j = 0; j < k; j++) { const p = map.toPixel(L.xy[2 * (o + j)], L.xy[2 * (o + j) + 1]); px[2 * j] = p[0]; px[2 * j + 1] = p[1]; }
+        for (let j = 0; j < k; j++) {
+          const p = L.xindex ? map.toPixel((o % L.n) + j, L.xy[o + j]) : map.toPixel(L.xy[2 * (o + j)], L.xy[2 * (o + j) + 1]);
+          px[2 * j] = p[0]; px[2 * j + 1] = p[1];
+        }
         if (L.kind === "line") {
           const trace = () => {
             ctx.beginPath();
@@ -293,7 +296,7 @@ function render({ model, el }) {
       const L = layers[t.layer], part = L && shown(L);
       if (part && part[1] > 0) {
         const j = part[0] + part[1] - 1, label = specs[t.upto].options[part[1] - 1];
-        text += t.partial[flat(t.dims)].replaceAll("{step}", label).replaceAll("{y}", g4(L.xy[2 * j + 1]));
+        text += t.partial[flat(t.dims)].replaceAll("{step}", label).replaceAll("{y}", g4(L.xindex ? L.xy[j] : L.xy[2 * j + 1]));
       }
     }
     return text;
