@@ -139,8 +139,9 @@ def test_the_page_without_a_kernel_stays_within_its_data_budget():
 
     from toylands.widgets._drawing import saved
 
-    for w, starts in ((Explorer("rosenbrock", "GD", lr=1e-3, steps=300), 5), (LRLab("ill_conditioned_bowl", lr=0.05, steps=100), 10),
-                      (Explorer("rosenbrock", "GD", lr=1e-3, steps=1000), 1)):  # fmt: skip
+    cases = ((Explorer("rosenbrock", "GD", lr=1e-3, steps=300), 5), (LRLab("ill_conditioned_bowl", lr=0.05, steps=100), 10),
+             (Explorer("rosenbrock", "GD", lr=1e-3, steps=1000), 1))
+    for w, starts in cases:
         state = saved(w)
         size = len(json.dumps(state)) * 3 / 4  # base64 holds 3 bytes in 4 characters
         assert size < 1.6e6, f"{type(w).__name__}'s saved state is {size / 1e6:.2f} MB"

@@ -1,6 +1,5 @@
 """Widgets, headless: they build, every control changes state and drawing, bursts coalesce, bad input is survived."""
 
-import asyncio
 
 import matplotlib
 
