@@ -20,7 +20,8 @@ import nbformat
 import pytest
 
 from toylands.exercises import BEGIN, END, SHOW_SOLUTION, student_notebook
-from toylands.site import MARKER, WIDGET, SiteError, banner, binder_url, build_site, links, readable
+from toylands.site import (LIVE, MARKER, WIDGET, WIDGET_BUDGET, SiteError, banner, binder_url, build_site, links, live_block,
+                           readable, widget_data)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_browser import ARGS, CHROMIUM, MISSING  # noqa: E402
@@ -69,6 +70,34 @@ def test_readable_shows_pictures_for_widgets_and_the_students_version_of_exercis
     assert "{doc}`the lesson's page <../02-x>`" in box.source
     assert list(widget.outputs[0].data) == ["text/html", "text/plain"] and len(figure.outputs) == 2
     assert "lr = 0.25" in exercise.source and "right, 0.25" in exercise.outputs[0].text
+
+
+def test_a_widget_drawn_in_the_browser_becomes_a_live_block_that_runs_its_own_module():
+    """Its output names its module and saved state (``widgets._drawing.bundle``): the page holds the state in a JSON
+    script nothing can break out of, the still picture as the fallback, and the site's own boot.js."""
+    pytest.importorskip("anywidget")
+    from toylands.widgets._drawing import MIME
+
+    assert LIVE == MIME
+    state = {"png": {"$bytes": "AAAA"}, "layers": [{"data": {"$bytes": "AAAAAA=="}}], "live": False,
+             "labels": ["</script><script>alert(1)</script> & <!--"]}  # fmt: skip
+    saved = {WIDGET: {"model_id": "a"}, LIVE: {"module": "fanmap.js", "name": "FanMap", "state": state},
+             "image/png": PNG, "text/plain": "FanMap (a live widget)"}  # fmt: skip
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("m", outputs=[_output(saved)])])
+    readable(nb, root="../")
+    data = nb.cells[0].outputs[0].data
+    assert list(data) == ["text/html", "text/plain"] and data["text/plain"] == "FanMap (a live widget)"
+    block = data["text/html"]
+    assert block.startswith('<div class="toylands-live" data-module="fanmap.js">') and block.count("</script>") == 2
+    assert f'src="data:image/png;base64,{PNG}"' in block and 'src="../_static/toylands/boot.js"' in block
+    inner = re.search(r'<script type="application/json">(.*?)</script>', block, re.S).group(1)
+    assert json.loads(inner) == state and "<" not in inner
+    assert widget_data(f"<p>x</p>{block}<div>y</div>") == [len(block.encode())]
+    for bad in ("../../secret.js", "https://cdn.example.org/x.js", "nothere.js", None):
+        with pytest.raises(SiteError, match="which .* does not hold: the site serves only the widgets' own modules"):
+            live_block({"module": bad, "state": state})
+    with pytest.raises(SiteError, match="saved state of a fanmap.js widget is a list"):
+        live_block({"module": "fanmap.js", "state": []})
 
 
 def test_binder_links_open_the_lesson_in_jupyterlab():
@@ -230,6 +259,14 @@ def test_students_pages_hold_no_solution_and_the_answer_pages_every_one(course_s
     assert "✓ Exercise" in answer and "✓ Exercise" not in page  # the checks ran on the answer page only
 
 
+def test_every_page_of_the_course_site_carries_widget_data_within_the_budget(course_site):
+    pages = sorted(course_site.rglob("*.html"))
+    figures = {p.relative_to(course_site).as_posix(): sum(widget_data(p.read_text(encoding="utf-8"))) for p in pages}
+    print("widget data per page (bytes):", json.dumps({p: n for p, n in figures.items() if n}))
+    over = {p: f"{n / 1e6:.2f} MB" for p, n in figures.items() if n > WIDGET_BUDGET}
+    assert not over, f"pages beyond the budget of {WIDGET_BUDGET / 1e6:g} MB of widget data: {over}"
+
+
 @pytest.mark.skipif(bool(MISSING), reason=MISSING or "")
 def test_every_page_of_the_course_site_reads_in_chromium(course_site, tmp_path):
     from playwright.sync_api import sync_playwright
@@ -309,6 +346,7 @@ def _widgets_shown(path: Path) -> int:
 
 READ_PAGE = """async () => {
   if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; }
+  if (window.toylands && window.toylands.ready) { await window.toylands.ready; }  // the live widgets have drawn
   const imgs = [...document.images];
   await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
   const videos = [...document.querySelectorAll('video')];
@@ -325,7 +363,7 @@ READ_PAGE = """async () => {
     math: document.querySelectorAll('.math').length,
     typeset: document.querySelectorAll('.math mjx-container').length,
     math_errors: document.querySelectorAll('mjx-merror').length,
-    widgets: document.querySelectorAll('figure.toylands-widget img').length,
+    widgets: document.querySelectorAll('figure.toylands-widget img, div.toylands-live.toylands-running').length,
     launch: [...document.querySelectorAll('a.toylands-launch')].map(a => [a.href, a.textContent.trim(),
       getComputedStyle(a).backgroundColor, a.getBoundingClientRect().height]),
     code_cells: document.querySelectorAll('div.cell_input div.highlight pre').length,

@@ -3,9 +3,15 @@
 Sphinx with MyST-NB builds it (``pip install -e ".[site]"``). Before that, each lesson is executed (or taken,
 already executed, from ``executed=``) and made readable without a kernel:
 
-- a widget becomes the picture it opened with, its readout, and a line saying that it runs live on Binder or in
-  JupyterLab (the widgets put these in their own output: ``widgets._Widget._repr_mimebundle_``); an ipympl
-  figure becomes its PNG; a progress bar, which shows nothing once its kernel is gone, is left out;
+- a widget drawn in the browser (an anywidget on ``widgets._drawing``: its output carries ``LIVE``, the name of its
+  ES module and its state saved at the end of the run) stays alive: the page runs the widget's own module on that
+  state through a stand-in model (``widgets/static/boot.js``, ``standin.js``), all scripts served from the site
+  itself (``_static/toylands/``), so its sliders redraw with no kernel and no network; the still picture
+  matplotlib painted is its fallback (no JavaScript, print). A page carries at most ``WIDGET_BUDGET`` bytes of
+  such widget data (the build warns beyond it);
+- an older widget becomes the picture it opened with, its readout, and a line saying that it runs live on Binder or
+  in JupyterLab (``widgets._Widget._repr_mimebundle_``); an ipympl figure becomes its PNG; a progress bar, which
+  shows nothing once its kernel is gone, is left out;
 - an exercise shows the student's version (the solution replaced by its stub, no output), as
   ``python -m toylands assign`` writes it: a reader does it live;
 - under the title, a "Launch on Binder" button opens the student version (``lessons/<name>``), and the student
@@ -22,7 +28,9 @@ Animations are the inlined videos the lessons made. Nothing here is needed by th
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import json
 import math
 import re
 import shutil
@@ -38,9 +46,18 @@ from pathlib import Path
 from ._files import OutputError, check_folder, replace_folder, write_files
 from .exercises import BEGIN, _plan, student_source
 
-__all__ = ["SiteError", "Stopped", "build_site", "readable", "binder_url", "EXTENSIONS"]
+__all__ = ["SiteError", "Stopped", "build_site", "readable", "binder_url", "live_block", "widget_data", "EXTENSIONS",
+           "WIDGET_BUDGET"]  # fmt: skip
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
+#: A widget drawn in the browser, saved: its module's file name in widgets/static and its state
+#: (``widgets._drawing.MIME``, not imported: building the site never loads the widgets).
+LIVE = "application/vnd.toylands.widget+json"
+#: The widgets' ES modules, copied into the site as ``_static/toylands/``.
+STATIC = Path(__file__).parent / "widgets" / "static"
+#: The widget data one page may carry, in bytes: the live blocks' saved states and still pictures, as the built HTML
+#: holds them (base64). 2 MB keeps a lesson page quick to open on a slow line; the build warns beyond it.
+WIDGET_BUDGET = 2_000_000
 MARKER = ".toylands-site"  # the manifest: every file the last build wrote into the site folder, the only ones it deletes
 NOTEBOOKS = "_notebooks"  # the student notebooks, for download
 #: What the build needs beyond the package: (import name, pip name).
@@ -56,6 +73,13 @@ p.toylands-live { font-style: italic; }
 a.toylands-launch { display: inline-block; margin: 0.2em 0.8em 0.2em 0; padding: 0.35em 0.9em; border-radius: 0.4em;
   background: #440154; color: #fff; font-style: normal; font-weight: 600; text-decoration: none; }
 a.toylands-launch:hover, a.toylands-launch:visited { background: #5b2c83; color: #fff; }
+div.toylands-live { margin: 1em 0; max-width: 100%; }
+div.toylands-live > img.toylands-still { max-width: 100%; height: auto; }
+div.toylands-live.toylands-running > img.toylands-still { display: none; }
+@media print {
+  div.toylands-live.toylands-running > img.toylands-still { display: block; }
+  div.toylands-live > .toylands-view { display: none; }
+}
 """
 
 
@@ -134,10 +158,38 @@ def banner(student_page: str) -> str:
             "Binder.\n```")  # fmt: skip
 
 
-def readable(nb, *, student: bool = True, under_title: str | None = None):
-    """Make an executed notebook read without a kernel (in place; returns it): widgets as their pictures, exercises
-    as the student's version (unless ``student`` is false: an answer page), and ``under_title`` (MyST) right under
-    the title."""
+def live_block(saved: dict, png: str | None = None, root: str = "") -> str:
+    """The HTML of a widget that runs on the page: ``saved`` is its ``LIVE`` output (``module``, ``state``), ``png``
+    its still picture (base64), the fallback; ``root`` the way from the page to the site's root ("../" for a page one
+    folder down)."""
+    module, state = saved.get("module"), saved.get("state")
+    if not (isinstance(module, str) and re.fullmatch(r"[\w-]+(/[\w-]+)*\.js", module) and (STATIC / module).is_file()):
+        raise SiteError(f"a widget's output names the ES module {module!r}, which {STATIC} does not hold: the site "
+                        "serves only the widgets' own modules")  # fmt: skip
+    if not isinstance(state, dict):
+        raise SiteError(f"the saved state of a {module} widget is a {type(state).__name__}, not a dict of its traits")
+    text = json.dumps(state, separators=(",", ":"), allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # stays inside its script
+    name = html.escape(str(saved.get("name") or module.removesuffix(".js")))
+    still = (f'<img class="toylands-still" src="data:image/png;base64,{"".join(png.split())}" alt="{name}: the '
+             'picture it drew when the lesson ran">' if png else "")  # fmt: skip
+    return (f'<div class="toylands-live" data-module="{module}">{still}'
+            '<noscript><p class="toylands-live">A live widget: with JavaScript its controls redraw this picture; in '
+            'JupyterLab or on Binder all of them do.</p></noscript>'
+            f'<script type="application/json">{text}</script>'
+            f'<script type="module" src="{root}_static/toylands/boot.js"></script></div>')  # fmt: skip
+
+
+def widget_data(page: str) -> list[int]:
+    """The bytes of each live widget on a built page (its saved state and still picture, as the HTML holds them)."""
+    return [len(block.encode()) for block in re.findall(r'<div class="toylands-live".*?</div>', page, re.S)]
+
+
+def readable(nb, *, student: bool = True, under_title: str | None = None, root: str = ""):
+    """Make an executed notebook read without a kernel (in place; returns it): widgets drawn in the browser as live
+    blocks (:func:`live_block`; ``root`` is the way from its page to the site's root), other widgets as their
+    pictures, exercises as the student's version (unless ``student`` is false: an answer page), and ``under_title``
+    (MyST) right under the title."""
     import nbformat
 
     nb.metadata.pop("widgets", None)
@@ -152,7 +204,11 @@ def readable(nb, *, student: bool = True, under_title: str | None = None):
         kept = []
         for out in cell.outputs:
             data = out.get("data", {})
-            if WIDGET in data:
+            if LIVE in data:  # drawn in the browser: its own module runs on its saved state
+                out["data"] = {"text/html": live_block(data[LIVE], data.get("image/png"), root),
+                               "text/plain": data.get("text/plain", "")}  # fmt: skip
+                out.get("metadata", {}).pop(WIDGET, None)
+            elif WIDGET in data:
                 if "toylands-widget" in data.get("text/html", ""):  # ours: its picture, readout and where it runs live
                     out["data"] = {"text/html": data["text/html"], "text/plain": data.get("text/plain", "")}
                 elif "image/png" in data:  # an ipympl figure: its PNG
@@ -382,12 +438,23 @@ def build_site(outdir, lessons=None, *, executed=None, repo: str | None = None, 
             warnings = _run(_sphinx(src, built, Path(tmp) / "doctrees"))
             if warnings.strip():
                 print(warnings, file=sys.stderr)
+            _over_budget(built)
             replace_folder(built, outdir, MARKER, force=force, what="site")
         except OutputError as e:
             raise SiteError(str(e)) from None
         finally:
             shutil.rmtree(built, ignore_errors=True)
     return outdir / "index.html"
+
+
+def _over_budget(built: Path) -> None:
+    """Warn about the pages that carry more widget data than ``WIDGET_BUDGET``."""
+    for page in sorted(built.rglob("*.html")):
+        total = sum(widget_data(page.read_text(encoding="utf-8")))
+        if total > WIDGET_BUDGET:
+            print(f"warning: {page.relative_to(built).as_posix()} carries {total / 1e6:.2f} MB of widget data, beyond the "
+                  f"budget of {WIDGET_BUDGET / 1e6:g} MB a page: a reader on a slow line waits for it. Precompute less "
+                  "(fewer steps or learning rates), or split the widgets over pages.", file=sys.stderr)  # fmt: skip
 
 
 def _toctree(pages: list[str], caption: str | None = None, hidden: bool = True) -> str:
@@ -423,7 +490,7 @@ def _sources(src: Path, lessons: Path, executed: Path | None, *, repo: str, answ
                 nb = _execute(path, timeout)
                 bar.update()
             if answers and path.name != "index.ipynb" and _solved(nb):
-                key = readable(copy.deepcopy(nb), student=False, under_title=banner(f"../{path.stem}"))
+                key = readable(copy.deepcopy(nb), student=False, under_title=banner(f"../{path.stem}"), root="../")
                 if key.cells and key.cells[0].source.startswith("# "):
                     key.cells[0].source += " (solved)"
                 (src / ANSWERS).mkdir(parents=True, exist_ok=True)
@@ -450,6 +517,8 @@ def _sources(src: Path, lessons: Path, executed: Path | None, *, repo: str, answ
     licence = lessons / "LICENSE.md"
     (src / "LICENSE.md").write_text(licence.read_text() if licence.exists() else "# Licence\n\nCC BY 4.0\n")
     (src / "_static").mkdir()
+    # The widgets' modules, served by the site itself (boot.js runs them); the build's manifest lists them.
+    shutil.copytree(STATIC, src / "_static" / "toylands", ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
     (src / "_static" / "toylands.css").write_text(CSS)
     (src / "_static" / "favicon.svg").write_text(FAVICON)
     (src / "conf.py").write_text(_conf("toylands"))

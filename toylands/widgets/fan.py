@@ -15,7 +15,7 @@ import traitlets as T
 from .. import optim, plot
 from ..run import run
 from ._base import LR_VALUES, PATH, _as_2d, _make_optimizer, _on_map
-from ._drawing import STATIC, floats, still
+from ._drawing import STATIC, bundle, floats, still
 
 
 class FanMap(anywidget.AnyWidget):
@@ -126,6 +126,12 @@ class FanMap(anywidget.AnyWidget):
     def path(self) -> np.ndarray:
         """The points drawn now, ``(step + 1, 2)``: run ``index`` up to ``step``."""
         return self.fan.positions[: self.step + 1, self.index]
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live view (anywidget's), and for anything with no kernel (the site, print, nbconvert) what
+        ``_drawing.bundle`` adds: the module's name and saved state, the painted picture, a line of text."""
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        return {**data, **bundle(self)}, metadata
 
     def paint(self, color: str | None = None):
         """The state painted by matplotlib alone: the same map, the drawn path in ``color``. Returns the figure."""
