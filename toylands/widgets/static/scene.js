@@ -135,6 +135,7 @@ function marker(ctx, kind, x, y, size) {
 function render({ model, el }) {
   addStyle();
   el.classList.add("toylands-scene");
+  el.dataset.lmSuppressShortcuts = "true";   // JupyterLab's notebook shortcuts must leave the arrow keys to the sliders
   const view = stage(model, el);
   const controlsRow = document.createElement("div");
   controlsRow.className = "tl-controls";
@@ -381,6 +382,17 @@ function render({ model, el }) {
         const out = document.createElement("output");
         // selecting sliders move on every step; kernel sliders ask once the hand lets go (or per key press)
         input.addEventListener(c.kernel ? "change" : "input", () => choose(c.name, +input.value));
+        // JupyterLab's keyboard shortcuts take the arrow keys' default away from a range input: step it here then.
+        input.addEventListener("keydown", (e) => {
+          const n = c.options.length - 1, big = Math.max(1, Math.round(n / 10));
+          const to = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: big, PageDown: -big }[e.key];
+          const at = e.key === "Home" ? 0 : e.key === "End" ? n : to === undefined ? null : +input.value + to;
+          if (at === null) return;
+          e.stopPropagation();
+          if (!e.defaultPrevented) return;   // the browser steps it (and fires input/change) itself
+          input.value = Math.max(0, Math.min(n, at));
+          choose(c.name, +input.value);
+        });
         row.append(input, out);
         inputs[c.name] = { el: input, readout: out, set: (i) => { input.value = i; } };
       }
