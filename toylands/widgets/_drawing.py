@@ -34,11 +34,10 @@ def still(fig, ax) -> dict:
     for axis, scale in (("x", ax.get_xscale()), ("y", ax.get_yscale())):
         if scale not in ("linear", "log"):
             raise ValueError(f"the browser draws over linear or log axes only; the {axis} axis is {scale!r}")
-    fig.canvas.draw()
-    width, height = (int(round(v)) for v in fig.bbox.size)
-    box = ax.get_window_extent()  # display pixels, origin at the bottom left
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)  # no tight bbox: the picture is the canvas, so the box stays true
+    width, height = (int(round(v)) for v in fig.bbox.size)
+    box = ax.get_window_extent()  # display pixels, origin at the bottom left: read after the one drawing, its layout done
     left, top = float(box.x0), float(height - box.y1)
     return {"png": buf.getvalue(), "size": [width, height], "box": [left, top, float(box.width), float(box.height)],
             "xlim": [float(v) for v in ax.get_xlim()], "ylim": [float(v) for v in ax.get_ylim()],
