@@ -67,23 +67,6 @@ def test_landscape_viewer_redraws_with_its_parameters():
         w.LandscapeViewer("himmelblau")
 
 
-def test_picker_shows_precomputed_pictures():
-    calls = []
-
-    def draw(v, fig):
-        calls.append(v)
-        fig.add_subplot().plot([0, 1], [0, v])
-
-    p = w.Picker({"small": 0.1, "large": 1.0}, draw, "scale", describe=lambda v: f"scale {v}")
-    first = p.box.children[1].value
-    p.set(choice=1.0)
-    assert p.readout == "scale 1.0" and p.box.children[1].value != first
-    p.set(choice=0.1)
-    assert p.box.children[1].value == first and calls == [0.1, 1.0], "each picture is drawn once"
-    with pytest.raises(ValueError, match="choice must be one of 0.1, 1.0; got 0.5"):
-        p.set(choice=0.5)
-
-
 def test_bad_input_is_refused_or_clipped_visibly():
     with pytest.raises(tl.LandscapeError, match="Race needs at least one optimizer"):
         w.Race("bowl", {})

@@ -12,6 +12,7 @@ from ..analysis import hessian_eig, stability_threshold
 from ..landscape import Landscape, LandscapeError
 from ..run import Trajectory, _seed, number, run
 from ..stage import Stage
+from ._scene import Scene, control, layer
 from ._base import (KNOBS, LR_VALUES, OPTIMIZER_KNOBS, PATH, Coalescer, _as_2d, _fit_log_limits, _knob, _lr_slider,
                     _make_optimizer, _on_map, _options, _param_slider, _valid, _valid_lr, _Widget)
 from ..zoo import get, landscapes
@@ -516,11 +517,12 @@ class LandscapeViewer(_Widget):
         self.stage.draw()
 
 
-class Picker(_Widget):
-    """A slider over precomputed results: each choice's picture is drawn once, then shown instantly.
+class Picker(Scene):
+    """A slider over precomputed results: each choice's picture is drawn once, and the browser shows it with no kernel.
 
     ``options`` maps a label to a value (a list of values labels itself); ``draw(value, fig)`` draws
-    one choice on an empty figure; ``describe(value)`` (optional) gives the text under it.
+    one choice on an empty figure; ``describe(value)`` (optional) gives the text under it. Every picture is drawn
+    when the Picker is made (one ``picture`` layer over ``choice``), so a saved page can choose among them too.
 
         >>> import matplotlib; matplotlib.use("Agg")
         >>> p = Picker({"small": 0.1, "large": 1.0}, lambda v, fig: fig.add_subplot().plot([0, v]), "scale")
@@ -534,19 +536,19 @@ class Picker(_Widget):
                                                                           for v in options]  # fmt: skip
         if not items:
             raise ValueError("Picker needs at least one option")
-        self.draw_fn, self.describe_fn, self.figsize, self.dpi = draw, describe, figsize, dpi
+        super().__init__()
+        self.draw_fn, self.describe_fn, self.figsize, self.dpi = draw, describe, tuple(figsize), dpi
         self._pictures: dict = {}
-        first = items[0][1] if value is None else value
-        self.controls = {"choice": W.SelectionSlider(options=items, value=first, description=description,
-                                                     continuous_update=True, layout=W.Layout(width="520px"),
-                                                     style={"description_width": "140px"})}  # fmt: skip
-        self._image = W.Image(format="png", value=self.picture(first))
-        self._text = W.HTML(self._describe(first))
-        self.controls["choice"].observe(lambda ch: self._show(ch["new"]), names="value")
-        self.box = W.VBox([self.controls["choice"], self._image, self._text])
+        values = [v for _, v in items]
+        self.declare(control("choice", values, label=description, labels=[k for k, _ in items]),
+                     values={"choice": values[0] if value is None else value})
+        pictures = [self.picture(v) for v in values]
+        self.repaint()
+        texts = [self._describe(v) for v in values]
+        self._set_layers([layer("picture", pictures, dims=["choice"])], {"dims": ["choice"], "items": texts})
 
     def picture(self, value) -> bytes:
-        """The PNG of one choice (drawn on first use, then kept)."""
+        """The PNG of one choice (drawn once, then kept)."""
         key = repr(value)
         if key not in self._pictures:
             import io
@@ -565,13 +567,17 @@ class Picker(_Widget):
     def _describe(self, value) -> str:
         return self.describe_fn(value) if self.describe_fn else ""
 
-    def _show(self, value):
-        self._image.value = self.picture(value)
-        self._text.value = self._describe(value)
+    def _figure(self):
+        import matplotlib.pyplot as plt
 
-    @property
-    def readout(self) -> str:
-        return self._text.value
+        fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        return fig, [ax]
+
+    def _compute(self):
+        pass  # every choice is drawn ahead: no control needs the kernel
 
     def snapshot(self) -> bytes:
-        return self._image.value
+        """The PNG shown now (the chosen picture itself)."""
+        return self.picture(self.get("choice"))
