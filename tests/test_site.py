@@ -175,7 +175,8 @@ def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
     page = (tmp_path / "site" / "01-tiny.html").read_text()
     binder = "https://mybinder.org/v2/gh/someone/fork/HEAD?urlpath=lab/tree/lessons/01-tiny.ipynb"
     assert re.search(rf'<a class="[^"]*toylands-launch[^"]*" href="{re.escape(binder)}">Launch on Binder</a>', page)
-    assert page.count('class="toylands-widget"') == 1 and "A live widget" in page
+    assert page.count('<div class="toylands-live" data-module="scene.js">') == 1 and "A live widget" in page  # LRLab, live
+    assert 'src="_static/toylands/boot.js"' in page and (tmp_path / "site" / "_static" / "toylands" / "scene.js").exists()
     assert "0.123456" not in page and "YOUR CODE HERE" in page  # the exercise as a student meets it
     assert WIDGET not in page and "HBox(children" not in page and "Canvas(" not in page
     assert len(re.findall(r'<img [^>]*src="_images/[^"]+\.png"', page)) == 1 and "Figure size" not in page  # the figure, once
@@ -198,7 +199,8 @@ def test_a_tiny_course_builds_from_scratch(tmp_path, monkeypatch):
     answer = (tmp_path / "site" / "answers" / "01-tiny.html").read_text()
     assert "For teachers: the solved lesson" in answer and "lr = 0.123456" in _text(answer) and "YOUR CODE HERE" not in answer
     assert re.search(r"<pre>\s*(<span></span>)?0\.123456\n</pre>", answer) and 'href="../01-tiny.html"' in answer
-    assert answer.count('class="toylands-widget"') == 1 and "toylands-launch" not in answer
+    assert answer.count('<div class="toylands-live"') == 1 and 'src="../_static/toylands/boot.js"' in answer
+    assert "toylands-launch" not in answer
     front = index.read_text()
     assert 'href="01-tiny.html"' in front and "For teachers" in front
     assert 'href="TEACHERS.html"' in front and 'href="answers/index.html"' in front
