@@ -354,6 +354,6 @@ CLAIMS["14-landscapes-in-practice"] = [
      "list(tl.rosenbrock.starts[0]) == [-1.5, 2.5] and tl.run(tl.momentum(tuned['Momentum']), tl.rosenbrock, steps=300).stopped[0] "
      "and tl.run(tl.momentum(0.0025), tl.rosenbrock, steps=300).stopped[0] "
      "and tl.run(tl.momentum(0.0018), tl.rosenbrock, steps=300).values[-1, 0] "
-     "< min(tl.run(tl.OPTIMIZERS[n](race.controls[f'lr {n}'].value), tl.rosenbrock, steps=300).values[-1, 0] "
+     "< min(tl.run(tl.OPTIMIZERS[n](race.state[f'lr {n}']), tl.rosenbrock, steps=300).values[-1, 0] "
      "for n in tuned if n != 'Momentum')"),
 ]

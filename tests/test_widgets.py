@@ -51,10 +51,36 @@ def test_race_plays_several_optimizers_from_one_start():
     assert len(race.shown["Adam"]["path"]) == 101
     np.testing.assert_allclose(race.shown["GD"]["head"], race.results["GD"].positions[100, 0])
     race.set(**{"lr Adam": 0.01})
-    assert race.results["Adam"].hyper["lr"] == 0.01
+    assert race.results["Adam"].hyper["lr"] == 0.01 and race.state["lr Adam"] == 0.01
     race.set(steps=100)
-    assert race.controls["step"].max == 100 and race.results["GD"].steps == 100
+    assert race.state["step"] == 100 and race.results["GD"].steps == 100
     assert race.readout.startswith("GD: ")
+    race.start = [0.5, 2.0]  # a click on the map
+    np.testing.assert_allclose(race.results["GD"].positions[0, 0], [0.5, 2.0])
+
+
+def test_race_in_the_browser_steps_with_no_kernel_and_snaps_a_click_to_a_start_computed_ahead():
+    from scene_page import canvas_png, scene_page
+
+    race = w.Race("rosenbrock", {"GD": 1e-3, "Adam": 0.05}, steps=200)
+    with scene_page(race) as page:
+        before = canvas_png(page)
+        step = page.locator("input[type=range][aria-label=step]")
+        step.focus()
+        page.keyboard.press("PageDown")
+        stepped = canvas_png(page)
+        assert stepped != before
+        assert page.locator("input[type=range][aria-label='lr GD']").is_disabled()
+        from toylands.widgets._drawing import to_pixel
+
+        box = page.locator(".toylands-stage canvas").bounding_box()
+        gx, gy = to_pixel(race.axes[0], *race.grid(3)[0])
+        scale = box["width"] / race.size[0]
+        page.mouse.click(box["x"] + (float(gx) + 3) * scale, box["y"] + (float(gy) - 3) * scale)  # near a grid start
+        assert page.evaluate("window.model.get('value').start") == 0  # the saved model keeps its value: the view snapped
+        assert canvas_png(page) != stepped, "a click on the map did not move the race to a start computed ahead"
+        assert page.locator(".tl-readout").text_content() != race.readout
+
 
 
 def test_landscape_viewer_redraws_with_its_parameters():

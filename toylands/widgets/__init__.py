@@ -20,7 +20,8 @@ way the code does: ``_base`` (the shared ``_Widget``, checks and slider helpers)
 from ..stage import ipympl_active
 from ._base import LR_VALUES, OPTIMIZER_KNOBS, Coalescer, _Widget, nice_values
 from .explorer import Explorer, LRLab
-from .landscape import LandscapeViewer, Picker, Race
+from .landscape import LandscapeViewer, Picker
+from .race import Race
 from .networks import NetworkPath, Pruning, SkipConnections
 from .science import GrokkingViewer, SignalPropagation, TemperedPosterior
 

@@ -364,7 +364,8 @@ class Scene(anywidget.AnyWidget):
         import matplotlib.patheffects as pe
 
         fig, axes = self._figure()
-        for spec in self._layers:
+        depth = {"picture": -1, "image": 0, "band": 1, "line": 2, "vline": 2, "hline": 2, "dots": 3, "head": 3, "text": 4}
+        for spec in sorted(self._layers, key=lambda d: d["style"].get("z", depth[d["kind"]])):  # as scene.js draws them
             item = self.item(spec)
             if item is None:
                 continue

@@ -147,6 +147,7 @@ function render({ model, el }) {
   el.append(status, readout);
 
   let val = { ...model.get("value") };
+  let order = [];   // the layers in drawing order
   let layers = [], specs = {}, inputs = {}, pictures = new Map(), playing = null, dragging = false;
   let want = null, ring = null, inflight = false;   // the start asked for, the one drawn, a request out
   let transient = "";   // a line the module itself shows (no kernel here), until the next change
@@ -163,6 +164,9 @@ function render({ model, el }) {
       return out;
     });
     for (const L of layers) if (L.ref != null) L.xy = layers[L.ref].xy;   // a head shares its path's points
+    // drawn in order of depth (as matplotlib's zorder in Scene.paint): pictures, images, bands, lines, markers, labels
+    const depth = { picture: -1, image: 0, band: 1, line: 2, vline: 2, hline: 2, dots: 3, head: 3, text: 4 };
+    order = layers.map((L, i) => [L.style?.z ?? depth[L.kind], i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => layers[i]);
     pictures = new Map();
     layers.forEach((L, li) => {
       if (L.kind !== "picture") return;
@@ -307,7 +311,7 @@ function render({ model, el }) {
     frame = null;
     const ctx = view.context();
     const axes = model.get("axes");
-    for (const L of layers) {
+    for (const L of order) {
       const a = axes[L.axes];
       if (a) drawLayer(ctx, L, axisMap(a), a.box);
     }
