@@ -148,8 +148,7 @@ def test_pictures_and_widget():
 
     edge = plot.chaos_phase_diagram(points={"edge": (1.76, 0.05)}, n=12)
     np.testing.assert_allclose(edge.get_xdata(), nets.critical_sigma_w2(edge.get_ydata()))
-    w = widgets.SignalPropagation(sigma_b2=0.05, values=[1.0, 4.0], depth=8, width=40, live=False)
-    w.controls["sigma_w2"].value = 4.0
-    w._show()
+    w = widgets.SignalPropagation(sigma_b2=0.05, values=[1.0, 4.0], depth=8, width=40)
+    w.set(sigma_w2=4.0)
     assert "chaotic" in w.readout and "χ₁ = 2." not in w.readout
-    np.testing.assert_allclose(w._lines[0].get_ydata(), nets.correlation_curve(np.array([0.1, 0.5, 0.9]), 8, 4.0, 0.05)[:, 0])
+    np.testing.assert_allclose(w.theory[:, 0], nets.correlation_curve(np.array([0.1, 0.5, 0.9]), 8, 4.0, 0.05)[:, 0])

@@ -111,9 +111,9 @@ def test_pictures_and_widget():
     ax = plot.learning_coefficients({"cross": r}, known={"cross": 0.5})
     np.testing.assert_allclose(ax.lines[0].get_ydata(), r.curve)
     cases = {"cross": (tl.cross, (0, 0), 0.5), "bowl": (tl.bowl, (0, 0), 1.0)}
-    w = widgets.TemperedPosterior(cases, records={"cross": r}, n_beta=100, chains=4, draws=200, live=False)
+    w = widgets.TemperedPosterior(cases, records={"cross": r}, n_beta=100, chains=4, draws=200)
     w.set(minimum="bowl", n_beta=10.0)
     assert w.readout.startswith("bowl at nβ = 10: estimate") and w.rung == 3
-    np.testing.assert_array_equal(w._dots.get_offsets(), w.records["bowl"].samples[3])
+    np.testing.assert_array_equal(w.draws, w.records["bowl"].samples[3])
     with pytest.raises(ValueError, match="share one ladder"):
-        widgets.TemperedPosterior(cases, records={"cross": r}, n_beta=1000, chains=4, draws=100, live=False)
+        widgets.TemperedPosterior(cases, records={"cross": r}, n_beta=1000, chains=4, draws=100)

@@ -109,10 +109,10 @@ def test_grokking_pictures_and_the_viewer():
     image = plot.neuron_spectra(runs[1])
     assert image.get_array().shape == (32, 6)
     assert 1 <= len(plot.neuron_waves(runs[1])) <= 3
-    w = widgets.GrokkingViewer(runs, live=False)
+    w = widgets.GrokkingViewer(runs)
     w.set(weight_decay=2.0, step=30)
     assert w.readout.startswith("weight decay 2, step 30:") and w.index == 3
-    np.testing.assert_array_equal(w._image.get_array(), runs[1].spectra[3][plot.neuron_order(runs[1])])
+    np.testing.assert_array_equal(w.spectra, runs[1].spectra[3][plot.neuron_order(runs[1])])
     with pytest.raises(ValueError, match="step must be one of"):
         w.set(step=35)
     with pytest.raises(ValueError, match="same steps"):
