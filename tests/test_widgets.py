@@ -85,10 +85,11 @@ def test_race_in_the_browser_steps_with_no_kernel_and_snaps_a_click_to_a_start_c
 
 def test_landscape_viewer_redraws_with_its_parameters():
     v = w.LandscapeViewer("ill_conditioned_bowl")
-    first = v.stage.rgb()
+    first = v.png
+    assert v.controls[0]["kernel"]  # each value is a new map: with no kernel, the slider is disabled
     v.set(kappa=300.0)
-    assert v.landscape.params["kappa"] == pytest.approx(300.0, rel=0.05)
-    assert np.any(v.stage.rgb() != first)
+    assert v.landscape.params["kappa"] == pytest.approx(300.0, rel=0.05) and "kappa = 300" in v.readout
+    assert v.png != first
     with pytest.raises(tl.LandscapeError, match="no parameters to slide; try one of ill_conditioned_bowl"):
         w.LandscapeViewer("himmelblau")
 

@@ -4,49 +4,71 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipywidgets as W
 import numpy as np
 
 from .. import plot
 from ..landscape import LandscapeError
 from ..run import number
-from ..stage import Stage
 from ._scene import Scene, control, layer
-from ._base import (Coalescer, _as_2d, _param_slider, _Widget)
+from ._base import (_as_2d)
 from ..zoo import get, landscapes
 
 
-class LandscapeViewer(_Widget):
-    """A landscape and its parameter sliders (condition number, valley width, ...): the map redraws as they move."""
+class LandscapeViewer(Scene):
+    """A landscape and its parameter sliders (condition number, valley width, ...): the map redraws as they move.
+
+    Every value of a slider is a new map, which only the kernel can paint: on a page with no kernel (the course's
+    site) the sliders are shown disabled, under the map their first values give. ``v.set(kappa=300)``.
+    """
 
     def __init__(self, landscape="ill_conditioned_bowl", live: bool | None = None, surface: bool = False):
         self.base = get(landscape)
-        self.landscape = self.base
         if not self.base.params:
             with_params = [n for n in landscapes() if get(n).params]
             raise LandscapeError(f"{self.base.name!r} has no parameters to slide; try one of {', '.join(with_params)}")
-        self.controls = {k: _param_slider(self.base.name, k, v) for k, v in self.base.params.items()}
+        super().__init__()
+        self.landscape = _as_2d(self.base)
         self.surface = surface
-        self.stage = Stage(figsize=(11.0, 4.6) if surface else (6.4, 5.2), live=live)
-        self._redraw = Coalescer(self._draw)
-        self._draw()
-        for s in self.controls.values():
-            s.observe(lambda ch: self._redraw(), names="value")
-        self.box = W.VBox([W.HBox(list(self.controls.values())), self.stage.view])
+        self.figsize = (11.0, 4.6) if surface else (6.4, 5.2)
+        from .explorer import _param_values
 
-    def _draw(self):
-        params = {k: s.value for k, s in self.controls.items()}
-        self.landscape = _as_2d(self.base.with_params(**params))
-        fig = self.stage.fig
-        fig.clear()
-        self.stage.reset()
+        specs = []
+        for k, v in self.base.params.items():
+            vals = _param_values(self.base.name, k, v)
+            specs.append(control(k, vals, labels=[number(x) for x in vals], kernel=True))
+        self.declare(*specs, values=dict(self.base.params))
+        self._compute()
+
+    def coerce(self, name, value):
+        from .explorer import _nearest, _number
+
+        vals = self._specs[name]["_values"]
+        v = _number(name, value)
+        return _nearest(vals, min(max(v, vals[0]), vals[-1]))
+
+    def _compute(self):
+        params = {k: self.get(k) for k in self._specs}
+        try:
+            self.landscape = _as_2d(self.base.with_params(**params))
+        except (LandscapeError, ValueError) as e:
+            self.note = str(e)
+            return
+        self.repaint()
+        self._set_layers([], {"dims": [], "items": [", ".join(f"{k} = {number(v)}" for k, v in params.items())]})
+
+    def _figure(self):
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
         if self.surface:
-            plot.landscape_map(self.landscape, fig.add_subplot(1, 2, 1), legend=False)
+            ax = fig.add_subplot(1, 2, 1)
+            plot.landscape_map(self.landscape, ax, legend=False)
             plot.surface(self.landscape, fig.add_subplot(1, 2, 2, projection="3d"), n=60)
         else:
-            plot.landscape_map(self.landscape, fig.add_subplot(), legend=True)
+            ax = fig.add_subplot()
+            plot.landscape_map(self.landscape, ax, legend=True)
         fig.set_layout_engine("tight")
-        self.stage.draw()
+        return fig, [ax]
 
 
 class Picker(Scene):
