@@ -1,20 +1,17 @@
-"""Sliders and dropdowns that redraw descents at once: ``Explorer``, ``LRLab``, ``Race``, ``LandscapeViewer`` and ``Picker``.
+"""Widgets whose controls redraw at once: ``Explorer``, ``LRLab``, ``Race``, ``LandscapeViewer``, ``Picker`` and the
+network and science views.
 
-Each widget is one line in a notebook (``tl.widgets.Explorer("rosenbrock")``) and can be driven from
-code: ``w.controls`` holds its ipywidgets, ``w.set(lr=0.01)`` changes them (refusing values they
-cannot take), ``w.state`` and ``w.readout`` say what is shown, ``w.trajectory`` is the run drawn.
+Each widget is one line in a notebook (``tl.widgets.Explorer("rosenbrock")``) and can be driven from code:
+``w.set(lr=0.01)`` changes a control (refusing values it cannot take), ``w.state`` and ``w.readout`` say what is
+shown, ``w.paint()`` is the same state painted by matplotlib alone.
 
-Why dragging is instant: what a slider can reach is computed ahead as one batched run (every
-learning rate of the slider at once), so moving the slider only picks a precomputed path; the map
-is drawn once and each update redraws only the moving artists (``toylands.stage``, the blitting
-engine animations use too). Bursts of events are coalesced: a fast drag never queues stale redraws.
-With ``%matplotlib widget`` (ipympl) the figure is a live canvas you can click to set the start;
-without ipympl the same widget shows images.
-
-``FanMap`` is the first widget on the drawing layer (``_drawing``, ``static/``): the kernel computes, the browser
-draws what moves, and a slider over computed results redraws with no kernel round trip. The package divides the
-way the code does: ``_base`` (the shared ``_Widget``, checks and slider helpers),
-``landscape`` (the landscape explorers), ``networks`` (network views) and ``science`` (science viewers).
+The kernel computes, the browser draws (``_scene.Scene``, ``static/scene.js``): what a slider can reach is computed
+ahead as one batched run (every learning rate of the slider at once), the still part is painted once by
+matplotlib, and moving a slider only picks among the computed layers in the browser, with no kernel round trip.
+A click or a drag on the map sets the start (Explorer, LRLab, Race). The same module runs on the course's site over
+the saved state, with no kernel. Widgets not yet moved to ``Scene`` (the network and science views) still redraw in
+the kernel (``_base._Widget``, ``toylands.stage``). The package divides the way the code does: ``_base``, ``_scene``,
+``explorer``, ``race``, ``landscape``, ``networks``, ``science``; ``FanMap`` (``fan``) was the layer's first prototype.
 """
 
 from ..stage import ipympl_active
