@@ -24,13 +24,13 @@ def _spread(steps: np.ndarray, k: int) -> np.ndarray:
     if k >= len(steps):
         return np.arange(len(steps))
     x = np.log(np.maximum(steps, 1).astype(float))
-    picked = {0, len(steps) - 1}
-    for t in np.linspace(x[0], x[-1], k):
-        if len(picked) >= k:
-            break
-        free = [i for i in range(len(steps)) if i not in picked]
-        picked.add(min(free, key=lambda i: abs(x[i] - t)))
-    return np.array(sorted(picked))
+    picked = [0, len(steps) - 1]
+    while len(picked) < k:  # split the widest gap (on the log axis) that has a record inside it
+        gaps = [(x[b] - x[a], a, b) for a, b in zip(picked, picked[1:], strict=False) if b - a > 1]
+        _, a, b = max(gaps)
+        middle = (x[a] + x[b]) / 2
+        picked = sorted([*picked, min(range(a + 1, b), key=lambda i: abs(x[i] - middle))])
+    return np.array(picked)
 
 
 class GrokkingViewer(Scene):
@@ -331,8 +331,7 @@ class TemperedPosterior(Scene):
         fig = plt.figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         ax, ax_c = fig.subplots(1, 2, width_ratios=(1, 1.15))
         (x0, x1), (y0, y1) = self.bounds
-        ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$w_1$", ylabel="$w_2$", aspect="equal",
-               title="where the tempered posterior lies")
+        ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$w_1$", ylabel="$w_2$", title="where the tempered posterior lies")
         fig.colorbar(mpl.cm.ScalarMappable(cmap="viridis"), ax=ax, shrink=0.85, ticks=[], label="loss (each map its own levels)")
         for r in self.records.values():
             ax_c.plot(r.n_betas, r.curve, color="#BBBBBB", lw=1.2)
