@@ -372,7 +372,7 @@ class TemperedPosterior(Scene):
         self._set_layers([
             layer("image", maps, dims=["minimum"], cmap="viridis", vmin=0, vmax=1, extent=[x0, x1, y0, y1], origin="lower"),
             layer("dots", draws, dims=["minimum", "n_beta"], color="#D55E00", size=3, alpha=0.7),
-            layer("dots", at, dims=["minimum"], marker="x", color="black", size=11),
+            layer("dots", at, dims=["minimum"], marker="x", color="black", size=8),
             layer("hline", known, axes=1, dims=["minimum"], color="black", width=1.2),
             layer("line", curves, axes=1, dims=["minimum"], color=plot.PALETTE[5], width=1.8),
             layer("dots", curves, axes=1, dims=["minimum"], color=plot.PALETTE[5], size=6),
