@@ -264,8 +264,10 @@ CLAIMS["12-edge-of-chaos"] = [
     ("at 40 layers neither sigma_w2 = 1 (6 xi about 22) nor the most chaotic one learns; near the edge 75-90%",
      "table.accuracy[3, 1] < 0.6 and table.accuracy[3, -1] < 0.6 and round(6 * float(table.depth_scale[1])) == 22 "
      "and np.all((table.accuracy[3, 2:5] >= 0.75) & (table.accuracy[3, 2:5] <= 0.9))"),
-    ("a network just inside the 6 xi line (sigma_w2 = 4 at 40 layers, 6 xi about 42) does not learn either",
-     "40 < 6 * table.depth_scale[5] and round(6 * float(table.depth_scale[5])) == 42 and table.accuracy[3, 5] < 0.6"),
+    ("a network just inside the 6 xi line (sigma_w2 = 4 at 40 layers, 6 xi about 42) learns less than every network nearer "
+     "the edge",
+     "40 < 6 * table.depth_scale[5] and round(6 * float(table.depth_scale[5])) == 42 "
+     "and table.accuracy[3, 5] < table.accuracy[3, 2:5].min()"),
     ("the scatter falls from 0.24 at width 30 to 0.06 at width 300, four times smaller",
      "round(spread[30], 2) == 0.24 and round(spread[300], 2) == 0.06 and 3.5 < spread[30] / spread[300] < 4.5"),
     ("tanh and erf approach like 1/l, ReLU like 1/l^2",
@@ -275,8 +277,8 @@ CLAIMS["12-edge-of-chaos"] = [
 CLAIMS["13-singular-minima"] = [
     ("the tempered estimates reproduce the exact (quadrature) values at n_beta = 10^4",
      "all(abs(r.estimate - tl.tempered_expectation(cases[n][0], cases[n][1], n_beta=1e4)) < 0.05 for n, r in records.items())"),
-    ("bowl 1.00, x^2 + y^4 0.72, hyperbola 0.48, cross 0.40 (below its true 1/2)",
-     "np.allclose([records[n].estimate for n in cases], [1.0, 0.72, 0.48, 0.40], rtol=0, atol=0.006)"),
+    ("bowl 1.00, x^2 + y^4 0.72, hyperbola 0.49, cross 0.40 (below its true 1/2)",
+     "np.allclose([records[n].estimate for n in cases], [1.0, 0.72, 0.49, 0.40], rtol=0, atol=0.006)"),
     ("x^2 + y^4: the cloud is stretched along y",
      "np.std(records['x^2 + y^4'].samples[rung][:, 1]) > 2 * np.std(records['x^2 + y^4'].samples[rung][:, 0])"),
     ("the bowl's cloud is round", "0.8 < np.std(records['bowl'].samples[rung][:, 0]) / np.std(records['bowl'].samples[rung][:, 1]) < 1.25"),
