@@ -165,11 +165,11 @@ def test_the_skip_connections_widget_shows_what_gradient_norms_measure():
                     for L in [nets.mlp_landscape(data, hidden=[8] * depth, activation="relu", init="he", seed=s,
                                                  residual=residual)]]  # fmt: skip
             np.testing.assert_allclose(w.first_layer(residual), np.exp(np.mean(np.log(want))), rtol=1e-12)
-        np.testing.assert_array_equal(w._lines[False].get_xdata(), np.arange(1, depth + 2))
+        np.testing.assert_array_equal(w.item(w._layers[0])[:, 0], np.arange(1, depth + 2))  # the plain line, layer by layer
     assert "times larger with them" in w.readout and w.depth == 20
-    before = w.stage.rgb()
+    before = w.snapshot()
     w.set(depth=2)
-    assert (w.stage.rgb() != before).any()
+    assert w.snapshot() != before
     with pytest.raises(tl.LandscapeError, match="whole number"):
         widgets.SkipConnections(depths=(2, 0))
 
@@ -206,10 +206,10 @@ def test_the_pruning_widget_shows_what_prune_computes():
         w.set(fraction=f)
         for m in nets.PRUNING_METHODS:
             p = nets.prune(L, theta, f, m)
-            np.testing.assert_allclose(w._images[m].get_array(), plot.class_probability(L, p.theta, grid).reshape(20, 20))
-            assert f"{float(nets.accuracy(L, p.theta, test=True)):.2f}" in w._titles[m].get_text()
-    before = w.stage.rgb()
+            np.testing.assert_allclose(w.picture(m), plot.class_probability(L, p.theta, grid).reshape(20, 20))
+            assert f"{float(nets.accuracy(L, p.theta, test=True)):.2f}" in w.title(m, f)
+    before = w.snapshot()
     w.set(fraction=0.0)
-    assert (w.stage.rgb() != before).any() and "0% of the weights removed" in w.readout
+    assert w.snapshot() != before and "0% of the weights removed" in w.readout
     with pytest.raises(tl.LandscapeError, match="from 0 to 1"):
         widgets.Pruning(L, theta, fractions=(0.5, 1.5))
