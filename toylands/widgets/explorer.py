@@ -39,6 +39,14 @@ def _number(name, value):
     return float(value)
 
 
+def _whole(name, value, lo, hi) -> int:
+    """``value`` as a whole number put on a slider from ``lo`` to ``hi`` (clipped), or the ValueError that says why not."""
+    v = _number(name, value)
+    if v != int(v):
+        raise ValueError(f"{name} must be a whole number; got {value!r}")
+    return int(min(max(v, lo), hi))
+
+
 def _nearest(values, v, log=False):
     a = np.asarray(values, float)
     d = np.abs(np.log(a) - np.log(v)) if log else np.abs(a - v)
@@ -137,15 +145,9 @@ class Explorer(Scene):
         if name == "seed":
             return _seed(value)
         if name == "steps":
-            v = _number("steps", value)
-            if v != int(v):
-                raise ValueError(f"steps must be a whole number; got {value!r}")
-            return int(min(max(v, 10), 3000))
+            return _whole("steps", value, 10, 3000)
         if name == "step":
-            v = _number("step", value)
-            if v != int(v):
-                raise ValueError(f"step must be a whole number; got {value!r}")
-            return int(min(max(v, 0), len(self._specs["step"]["options"]) - 1))
+            return _whole("step", value, 0, len(self._specs["step"]["options"]) - 1)
         _run_refuses(name, value)
         v = _number(name, value)
         if name == "noise":

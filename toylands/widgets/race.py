@@ -9,7 +9,7 @@ from ..landscape import LandscapeError
 from ..run import Trajectory, _seed, number, race
 from ._base import KNOBS, LR_VALUES, _as_2d, _make_optimizer, _on_map
 from ._scene import Scene, control, layer
-from .explorer import BUDGET, NOISES, STEPS, _nearest, _number
+from .explorer import BUDGET, NOISES, STEPS, _nearest, _number, _whole
 
 DASHES = {"-": [], "--": [7, 4], ":": [2, 3], "-.": [7, 3, 2, 3]}
 
@@ -66,15 +66,9 @@ class Race(Scene):
 
             return float(_nearest([float(v) for v in LR_VALUES], _valid_lr(name, value), log=True))
         if name == "steps":
-            v = _number("steps", value)
-            if v != int(v):
-                raise ValueError(f"steps must be a whole number; got {value!r}")
-            return int(min(max(v, 10), 3000))
+            return _whole("steps", value, 10, 3000)
         if name == "step":
-            v = _number("step", value)
-            if v != int(v):
-                raise ValueError(f"step must be a whole number; got {value!r}")
-            return int(min(max(v, 0), len(self._specs["step"]["options"]) - 1))
+            return _whole("step", value, 0, len(self._specs["step"]["options"]) - 1)
         if name == "noise":
             optim.per_run("noise", value)
             return float(_nearest(NOISES, min(max(_number("noise", value), 0.0), 5.0)))
