@@ -6,6 +6,15 @@ runs every lesson, then evaluates these in the same kernel, so text and figures 
 
 CLAIMS: dict[str, list[tuple[str, str]]] = {}
 
+#: The answers a student could hand in without doing what a "measure" exercise asks: the lesson's own rule of thumb,
+#: a number printed above the exercise, the example the lesson already ran. Each entry is ``(exercise, what the answer
+#: is, an expression over the lesson's variables giving it, a tuple for several answers)``; the test hands each to the
+#: exercise's check, which must refuse it.
+SHORTCUTS: dict[str, list[tuple[str, str, str]]] = {}
+
+#: The lessons of the third edition (issue 22): in these, every measure exercise has at least one SHORTCUTS entry.
+THIRD_EDITION: set[str] = set()
+
 CLAIMS["00-welcome"] = [
     ("Himmelblau's function: four minima of equal value 0", "len(L.minima) == 4 and all(c.value == 0 for c in L.minima)"),
     ("the slope is most negative, -|grad f|, straight against the gradient: no direction goes down faster",

@@ -2,10 +2,11 @@
 
     python tests/run_notebook.py NOTEBOOK [--allow-errors] [--out EXECUTED.ipynb] [--claims CLAIMS.json]
 
-With ``--claims`` (a JSON file ``{"claims": [[sentence, expression], ...], "solutions": {exercise: code}}``), one
-more cell runs after the notebook, in the same kernel: it evaluates every expression against the lesson's own
-variables, and audits every exercise the lesson checked (wrong answers refused, no feedback that shows the
-answer or its solution's code). Its time is not counted in the lesson's.
+With ``--claims`` (a JSON file ``{"claims": [[sentence, expression], ...], "shortcuts": [[exercise, what, expression],
+...], "solutions": {exercise: code}}``), one more cell runs after the notebook, in the same kernel: it evaluates every
+claim's expression against the lesson's own variables, hands each shortcut's answer (the expression's value, a tuple
+for several answers) to its exercise's check, and audits every exercise the lesson checked (wrong answers refused,
+no feedback that shows the answer or its solution's code). Its time is not counted in the lesson's.
 
 Run as its own process so that the peak memory read from getrusage(RUSAGE_CHILDREN) is this kernel's.
 """
@@ -43,10 +44,21 @@ for _sentence, _expression in _spec["claims"]:
         _ok = False
         _value = f"{{type(_e).__name__}}: {{_e}}"
     _out["claims"].append([_sentence, _expression, _ok, repr(_value)[:300]])
+_out["shortcuts"] = []
+from toylands.exercises import evaluate as _evaluate
+for _key, _what, _expression in _spec.get("shortcuts", []):
+    try:
+        _given = eval(_expression)
+        _given = _given if isinstance(_given, tuple) else (_given,)
+        _accepted, _message = _evaluate(_key, *_given)
+    except Exception as _e:
+        _accepted, _message = None, f"{{type(_e).__name__}}: {{_e}}"
+    _out["shortcuts"].append([_key, _what, _expression, _accepted, _message[:300]])
 for _key, _solution in _spec["solutions"].items():
     _out["audit"].extend(_audit(_key, solution=_solution))
 import numpy as _np
 from toylands.exercises import ANSWERS as _ANSWERS, SPECS as _SPECS
+_out["measure"] = sorted(_k for _k in _ANSWERS if _SPECS[_k]["kind"] == "measure")
 _out["answers"] = {{}}
 for _key, _answers in _ANSWERS.items():
     if not _SPECS[_key]["unique"]:

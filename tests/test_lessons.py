@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from claims import CLAIMS  # noqa: E402
+from claims import CLAIMS, SHORTCUTS, THIRD_EDITION  # noqa: E402
 
 from toylands.exercises import BEGIN, END, SHOW_SOLUTION, _numbers_in, assign, load_course, out_of_date, student_source  # noqa: E402
 
@@ -77,8 +77,8 @@ def test_the_course_has_its_lessons_in_order():
 def test_lesson_runs_top_to_bottom_and_its_claims_hold(path, tmp_path, executed_lessons):
     nb = nbformat.read(path, as_version=4)
     executed = executed_lessons / path.name  # kept for tests/test_site.py, which builds the website from it
-    r = execute(path, "--out", str(executed), claims={"claims": CLAIMS.get(path.stem, []), "solutions": solutions(nb)},
-                tmp=tmp_path)  # fmt: skip
+    spec = {"claims": CLAIMS.get(path.stem, []), "shortcuts": SHORTCUTS.get(path.stem, []), "solutions": solutions(nb)}
+    r = execute(path, "--out", str(executed), claims=spec, tmp=tmp_path)
     assert r["error"] is None, r["error"]
     assert r["seconds"] < 60, f"{path.name} took {r['seconds']:.0f} s"
     assert r["peak_mb"] < 500, f"{path.name} peaked at {r['peak_mb']:.0f} MB"
@@ -90,6 +90,12 @@ def test_lesson_runs_top_to_bottom_and_its_claims_hold(path, tmp_path, executed_
     false = [f"{sentence!r}: {expr} gave {value}" for sentence, expr, ok, value in r["claims"]["claims"] if not ok]
     assert not false, "claims the lesson makes that its own results do not bear out:\n" + "\n".join(false)
     assert not r["claims"]["audit"], "\n".join(r["claims"]["audit"])
+    taken = [f"{key} accepts {what} ({expr}): {message}" if ok else f"{key}: {what} ({expr}) could not be checked: {message}"
+             for key, what, expr, ok, message in r["claims"]["shortcuts"] if ok is not False]  # fmt: skip
+    assert not taken, "exercises that pass without the measurement they ask for:\n" + "\n".join(taken)
+    if path.stem in THIRD_EDITION:
+        bare = sorted(set(r["claims"]["measure"]) - {key for key, *_ in SHORTCUTS.get(path.stem, [])})
+        assert not bare, f"measure exercises with no shortcut shown to be rejected (tests/claims.py SHORTCUTS): {bare}"
     if path in NUMBERED:
         assert len(CLAIMS.get(path.stem, [])) >= 3, "every lesson's results are claims with tests"
         shown_above = _answers_shown_above(nbformat.read(executed, as_version=4), r["claims"]["answers"])
