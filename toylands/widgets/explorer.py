@@ -83,6 +83,7 @@ class Explorer(Scene):
 
     figsize = (11.0, 4.4)
     color, halo = PATH, HALO  # the path's colour and the rim under it (None: no rim)
+    depth = 1e-12  # how far below its top the log loss axis reaches (as a run's own fit: _fit_log_limits)
 
     def __init__(self, landscape="rosenbrock", optimizer: str = "GD", lr: float = 1e-3, steps: int = 500,
                  start=None, noise: float = 0.0, seed: int = 0, live: bool | None = None, **knobs):  # fmt: skip
@@ -111,8 +112,7 @@ class Explorer(Scene):
             values["landscape"] = self._name
         self.start = [float(v) for v in (self.landscape.starts[0] if start is None else _on_map(self.landscape, start))]
         self.declare(*self._controls(values), values=values)
-        self.repaint()
-        self._compute()
+        self._compute()  # paints the map too
 
     # ------------------------------------------------------------------ controls
     def _controls(self, values) -> list[dict]:
@@ -225,20 +225,38 @@ class Explorer(Scene):
         self.fan = self._run(self.start)
         self.recomputes += 1
         side = self._side_limits([self.fan])
-        if changed & {"landscape", "steps", *self._params} or not self._fits(side):
+        if changed & {"landscape", "steps", *self._params} or not hasattr(self, "_side"):
+            side = self._grown(side, self._reach(side[0]))
+        else:
+            side = self._grown(self._side, side)
+        if side != getattr(self, "_side", None):  # a new map, or runs that leave the loss axis: paint it again
             self._side = side
             self.repaint()
         self._set_layers(*self._layers_for([self.fan], range(self.fan.steps + 1)))
 
-    def _fits(self, side) -> bool:
-        """Whether the loss axis painted still suits new runs (repainting costs about half a second, a run a few
-        milliseconds): the same scale, the runs inside it, and on a log axis using at least a thousandth of its top."""
-        if not hasattr(self, "_side") or side[0] != self._side[0]:
-            return False
-        (lo, hi), (a, b) = self._side[1], side[1]
-        if side[0] == "log":
-            return lo <= a and b <= hi and b >= hi * 1e-3
-        return lo <= a and b <= hi and (b - a) >= 0.2 * (hi - lo)
+    def _grown(self, side, other):
+        """The loss axis that holds both ``side`` and ``other`` (a log axis at most :attr:`depth` deep: lower, a curve
+        leaves by the bottom): it only grows while the map stays, so that a new start, optimizer or knob is drawn in
+        the browser over the same picture (painting it again costs about half a second, a new fan a few milliseconds)."""
+        if other is None or other[0] != side[0]:
+            return side
+        (lo, hi), (a, b) = side[1], other[1]
+        lo, hi = min(lo, a), max(hi, b)
+        return side[0], (max(lo, hi * self.depth) if side[0] == "log" else lo, hi)
+
+    def _reach(self, scale):
+        """A loss axis that holds the losses at the map's grid of starts (and the widget's own), on ``scale`` (on a log
+        axis :attr:`depth` below them): the axis holds them from the first painting, so that a click elsewhere
+        on the map rarely paints it again."""
+        starts = np.vstack([self.start, self.grid()])
+        with np.errstate(all="ignore"):
+            v = self.landscape(starts) - (self.landscape.min_value or 0.0)
+        v = v[np.isfinite(v)]
+        if scale == "log":
+            v = v[v > 0]
+            top = float(10 ** np.ceil(np.log10(v.max() * 3))) if v.size else None
+            return ("log", (top * self.depth, top)) if v.size else None
+        return ("linear", (float(v.min()), float(v.max()))) if v.size else None
 
     def _run(self, start) -> Trajectory:
         opt = _make_optimizer(self.get("optimizer"), self.lrs, self._knobs)
@@ -416,6 +434,8 @@ class Explorer(Scene):
 class LRLab(Explorer):
     """One slider sweeps the learning rate: the map shows the path, the sweep plot marks the current lr
     against the stability threshold ``2 / lambda_max`` (dashed) and shades the rates that diverge."""
+
+    depth = 1e-16  # the sweep's final losses reach as deep as its own fit (_side_limits)
 
     def __init__(self, landscape="ill_conditioned_bowl", optimizer: str = "GD", lr: float = 0.05, steps: int = 200, **kw):
         super().__init__(landscape, optimizer, lr, steps, **kw)
