@@ -23,8 +23,6 @@ out), and the CPU of the kernel, the Jupyter server and chromium (all processes 
 
 The baseline is the old route, measured in the same run: ``benchmarks/_browser_baseline.py`` (an ipywidgets
 slider the kernel observes, a matplotlib Agg redraw of the same map and path, the PNG into an ipywidgets Image).
-``--old-explorer`` adds the ipympl ``toylands.widgets.Explorer`` of the lessons (kernel blit, PNG frame on the
-websocket) while it still exists.
 """
 
 import json
@@ -44,7 +42,7 @@ from _report import arguments, finish  # noqa: E402
 from test_browser import ARGS, CHROMIUM, MISSING, jupyter_lab, run_notebook  # noqa: E402
 
 # The new route: the widget under test. Switching to another widget on the drawing layer is this one line.
-NEW = 'from toylands.widgets.fan import FanMap\nnew = runnable(FanMap)("rosenbrock", lr=1e-3, steps=300)\nnew'
+NEW = 'from toylands.widgets import Explorer\nnew = runnable(Explorer)("rosenbrock", lr=1e-3, steps=300)\nnew'
 
 # In the kernel, first: `runnable(cls)` is cls itself when its ES module runs in JupyterLab as it is. anywidget
 # imports `_esm` from a blob: URL, where a relative import (`import { stage } from "./view.js"`) cannot resolve and
@@ -72,9 +70,6 @@ WIDGETS = {
     "baseline": ("old route (kernel Agg redraw, PNG per move)",
                  "import sys\nsys.path.insert(0, BENCHMARKS)\nfrom _browser_baseline import Baseline\n"
                  'baseline = Baseline("rosenbrock", lr=1e-3, steps=300, log=LOG)\nbaseline', "lr", "start x", False),
-    "old_explorer": ("toylands.widgets.Explorer, ipympl (the lessons' old widget)",
-                     'from toylands import widgets\nold_explorer = widgets.Explorer("rosenbrock", lr=1e-3, steps=500)\nold_explorer',
-                     "lr", "click", False),
 }  # fmt: skip
 CLICKS = ((0.22, 0.38), (0.36, 0.62))  # where to click, as fractions of the widget's canvas: inside the map axes
 
@@ -274,11 +269,10 @@ def main():
         ap.add_argument("--presses", type=int, default=None, help="slider presses per widget (default 20; --quick: 4)"),
         ap.add_argument("--clicks", type=int, default=None, help="kernel-control presses per widget (default 8; --quick: 2)"),
         ap.add_argument("--idle", type=float, default=3.0, help="seconds untouched while draws are counted"),
-        ap.add_argument("--old-explorer", action="store_true", help="also the ipympl toylands.widgets.Explorer"),
     ))  # fmt: skip
     quick = args.quick
     presses, clicks = args.presses or (4 if quick else 20), args.clicks or (2 if quick else 8)
-    names = ["new", "baseline"] + (["old_explorer"] if args.old_explorer else [])
+    names = ["new", "baseline"]
     if MISSING:
         sys.exit(f"cannot run: {MISSING}")
     from playwright.sync_api import sync_playwright
@@ -377,8 +371,6 @@ def report(results, names, kernel_log, missed, errors, quick, presses, clicks, s
     for key in names:
         if "baseline" in names and f"{key}_slider_ms" in figures and key != "baseline" and "baseline_slider_ms" in figures:
             figures[f"baseline_over_{key}_slider"] = figures["baseline_slider_ms"] / figures[f"{key}_slider_ms"]
-    if "new_slider_ms" in figures:  # the name tests/test_benchmarks.py reads (until it reads new_slider_ms)
-        figures["explorer_press_to_canvas_ms"] = figures["new_slider_ms"]
     for line in missed:
         print("  not real work:", line)
     for line in errors:

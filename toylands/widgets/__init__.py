@@ -9,9 +9,10 @@ The kernel computes, the browser draws (``_scene.Scene``, ``static/scene.js``): 
 ahead as one batched run (every learning rate of the slider at once), the still part is painted once by
 matplotlib, and moving a slider only picks among the computed layers in the browser, with no kernel round trip.
 A click or a drag on the map sets the start (Explorer, LRLab, Race). The same module runs on the course's site over
-the saved state, with no kernel. Widgets not yet moved to ``Scene`` (the network and science views) still redraw in
-the kernel (``_base._Widget``, ``toylands.stage``). The package divides the way the code does: ``_base``, ``_scene``,
-``explorer``, ``race``, ``landscape``, ``networks``, ``science``; ``FanMap`` (``fan``) was the layer's first prototype.
+the saved state, with no kernel. Every widget here is on ``Scene``, the network and science views included. The
+package divides the way the code does: ``_base``, ``_scene``, ``explorer``, ``race``, ``landscape``, ``networks``,
+``science``; ``FanMap`` (``fan``) was the layer's first prototype, and ``_base._Widget`` the kernel-drawn route before
+it: both are kept only for their tests and the site's, until they are removed.
 """
 
 from ..stage import ipympl_active

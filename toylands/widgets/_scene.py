@@ -31,7 +31,6 @@ The state the browser reads (every trait tagged ``sync``):
 
 from __future__ import annotations
 
-import base64
 from math import prod
 
 import anywidget
@@ -432,12 +431,7 @@ class Scene(anywidget.AnyWidget):
         data = data[0] if isinstance(data, tuple) else data
         from . import _drawing
 
-        png = self.snapshot()
-        b64 = base64.b64encode(png).decode()
-        data["image/png"] = b64
-        bundle = getattr(_drawing, "bundle", None)
-        if bundle is not None:
-            data.update({k: v for k, v in bundle(self).items() if k != "image/png"})
+        data.update(_drawing.bundle(self))  # the saved state and the picture matplotlib paints (painted once)
         data["text/plain"] = f"{type(self).__name__}: {_plain(self.readout)}"
         return data
 

@@ -208,8 +208,7 @@ function render({ model, el }) {
     off.getContext("2d").putImageData(img, 0, 0);
     const [x0, x1, y0, y1] = s.extent;
     const [ax, ay] = map.toPixel(x0, y1), [bx, by] = map.toPixel(x1, y0);
-    ctx.imageSmoothingEnabled = s.smooth ?? true;
-    ctx.globalAlpha *= s.alpha ?? 1;
+    ctx.imageSmoothingEnabled = s.smooth ?? true;  // its alpha is drawLayer's globalAlpha, applied once
     ctx.drawImage(off, ax, ay, bx - ax, by - ay);
   }
 
