@@ -392,9 +392,11 @@ class Scene(anywidget.AnyWidget):
             elif kind == "band" and np.all(np.isfinite(item)):
                 ax.axvspan(float(item[0]), float(item[1]), color=color, alpha=alpha, lw=0, zorder=1)
             elif kind == "image":
+                aspect = ax.get_aspect()  # imshow's aspect="auto" would undo the still's (an equal aspect, say)
                 ax.imshow(item, extent=s["extent"], origin=s.get("origin", "lower"), cmap=spec["_cmap"],
                           vmin=s.get("vmin"), vmax=s.get("vmax"), alpha=alpha, aspect="auto",
                           interpolation="bilinear" if s.get("smooth", True) else "nearest", zorder=0.5)  # fmt: skip
+                ax.set_aspect(aspect)
             elif kind == "text" and item:
                 ax.text(*s.get("at", (0.5, 0.5)), item, transform=ax.transAxes, color=color, ha=s.get("align", "center"),
                         va="center", fontsize=s.get("font", 12) * 72 / self.dpi, weight=s.get("weight", "normal"),
