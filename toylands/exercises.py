@@ -543,8 +543,8 @@ def evaluate(key: str, *answers, seconds: float | None = None) -> tuple[bool, st
     except Wrong as w:
         return False, str(w)
     except TimeUp:
-        return False, (f"the check took longer than {limit:g} s (an endless loop, or a slow machine: "
-                       "set TOYLANDS_CHECK_SECONDS)")  # fmt: skip
+        return False, (f"the check ran out of time after {limit:g} s; the machine may be busy: run the cell again, "
+                       "or set TOYLANDS_CHECK_SECONDS to a larger limit")  # fmt: skip
     except KeyboardInterrupt:
         raise
     except BaseException as e:  # the student's own code failed inside the check (SystemExit would end the kernel)
