@@ -14,6 +14,7 @@ from matplotlib.testing.compare import compare_images  # noqa: E402
 
 import toylands as tl  # noqa: E402
 from toylands import plot  # noqa: E402
+from toylands.analysis import NEVER  # noqa: E402
 from toylands.animate import Animation, animate, find_ffmpeg  # noqa: E402
 
 BASELINE = Path(__file__).parent / "baseline"
@@ -287,3 +288,12 @@ def test_rendered_image_matches_its_reference(make, tmp_path):
     assert expected.exists(), f"no reference image {expected.name}: run with TOYLANDS_UPDATE_BASELINES=1"
     result = compare_images(str(expected), str(actual), tol=2.0)
     assert result is None, result
+
+
+def test_escape_draws_the_median_over_all_seeds_as_the_checks_read_it():
+    """A level where a few seeds escaped but most did not has no median escape: it is a triangle, not a point."""
+    e = tl.analysis.Escape(np.array([1e-3, 1e-2]), np.array([[10, 20, 30, 40], [50, NEVER, NEVER, NEVER]]), 1.0)
+    line, _ = plot.escape(e, steps=100)
+    y = line.get_ydata()
+    assert y[0] == np.median([10, 20, 30, 40]) and np.isnan(y[1])
+    assert list(e.median < 100) == [True, False]

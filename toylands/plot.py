@@ -856,21 +856,22 @@ def basins_map(b, ax=None, *, colors=None, markers: bool = True):
 
 
 def escape(e, ax=None, *, color=PALETTE[5], theory=None, steps: int | None = None, label: str = "median over seeds"):
-    """Steps to escape a saddle against the noise level: median and quartiles over the seeds that escaped.
+    """Steps to escape a saddle against the noise level: median and quartiles over all seeds (``e.median``).
 
-    Noise levels at which no run escaped are marked with an upward triangle at the top (at ``steps``,
-    the budget of the runs, when given).
+    A run that never escaped counts as slower than every one that did, so the median is the one the checks use.
+    Noise levels whose median run did not escape are marked with an upward triangle at the top (at ``steps``,
+    the budget of the runs, when given); a quartile beyond the budget is drawn at the top.
     """
     ax = _ax(ax, figsize=(5.0, 3.4))
-    S = np.where(e.escaped, e.steps, np.nan).astype(float)
-    some = e.escaped.any(axis=1)
-    med, q1, q3 = (np.full(len(e.noise), np.nan) for _ in range(3))
-    med[some] = np.nanmedian(S[some], axis=1)
-    q1[some], q3[some] = np.nanpercentile(S[some], [25, 75], axis=1)
+    top = steps or np.nanmax(np.where(e.escaped, e.steps, 0), initial=1)
+    S = np.where(e.escaped, e.steps, 4.0 * top).astype(float)  # beyond every escape, finite so that quartiles interpolate
+    med = np.median(S, axis=1)
+    some = med <= top
+    q1, q3 = (np.minimum(np.percentile(S, q, axis=1), top) for q in (25, 75))
+    med = np.where(some, med, np.nan)
     (line,) = ax.plot(e.noise, med, "o-", color=color, label=label)
     band = ax.fill_between(e.noise, q1, q3, color=color, alpha=0.25, lw=0)
     if not some.all():
-        top = steps or np.nanmax(np.where(e.escaped, e.steps, 0), initial=1)
         ax.plot(e.noise[~some], np.full((~some).sum(), top), "^", color=color, mec="black", ms=9,
                 label=f"no escape in {top:g} steps" if steps else "no escape")  # fmt: skip
     if theory is not None:
