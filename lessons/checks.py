@@ -720,7 +720,8 @@ def _13_3(record, L, effective_fraction):
     close(effective_fraction, want, 1e-3, "effective_fraction", "a regular parameter adds 1/2 to lambda: 2 lambda "
           "regular parameters give the same lambda; divide by the number of parameters, L.dim.")  # fmt: skip
     return (f"2 lambda = {2 * lam:.1f} effective parameters of {d}, {want:.0%}: most directions at this minimum are "
-            "flat or redundant (hidden units that could be swapped, rescaled or switched off). A model that uses fewer "
+            "flat or barely constrained (hidden units that do almost nothing, weights the data hardly pin down). "
+            "A model that uses fewer "
             "effective parameters is, in Watanabe's theory, expected to generalize better, though lambda here depends "
             "on n_beta and on how far the training got.")
 

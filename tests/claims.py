@@ -328,6 +328,15 @@ CLAIMS["13-singular-minima"] = [
     ("the estimate is still rising with n_beta here", "networks[16][2].curve[-1] > networks[16][2].curve[-3]"),
 ]
 
+CLAIMS["13-singular-minima"] += [
+    ("for a quadratic bowl the estimate tends to d/2; at small n_beta it reads below it",
+     "records['bowl'].curve[0] < 0.9 and abs(records['bowl'].curve[-1] - 1.0) < 0.05"),
+]
+SHORTCUTS["13-singular-minima"] = [
+    ("13.2", "the value 1/2 the lesson gives for the same valley", "0.5"),
+    ("13.2", "the estimate printed above at (1, 1)", "records['hyperbola'].estimate"),
+]
+
 CLAIMS["14-landscapes-in-practice"] = [
     ("without skips the plane is pitted: 15 to 21 local minima on every seed; with skips a handful (2 to 4)",
      "all(15 <= r[2].minima <= 21 for r in deep[False]) and all(2 <= r[2].minima <= 4 for r in deep[True])"),
