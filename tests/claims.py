@@ -277,11 +277,34 @@ CLAIMS["12-edge-of-chaos"] = [
      "the edge",
      "40 < 6 * table.depth_scale[5] and round(6 * float(table.depth_scale[5])) == 42 "
      "and table.accuracy[3, 5] < table.accuracy[3, 2:5].min()"),
-    ("the scatter falls from 0.24 at width 30 to 0.06 at width 300, four times smaller",
-     "round(spread[30], 2) == 0.24 and round(spread[300], 2) == 0.06 and 3.5 < spread[30] / spread[300] < 4.5"),
+    ("the standard deviation falls from 0.22 at width 30 to 0.06 at width 300, 3.5 times smaller; 1/sqrt(N) gives 3.2",
+     "round(spread[30], 2) == 0.22 and round(spread[300], 2) == 0.06 and round(spread[30] / spread[300], 1) == 3.5 "
+     "and round(10 ** 0.5, 1) == 3.2"),
+    ("every width scatters around the same curve", "all(np.abs(np.median(r, axis=0) - exact).mean() < 0.1 for r in runs.values())"),
+    ("the bars (10%-90% of the networks) never pass 1", "all(np.quantile(r, 0.9, axis=0).max() <= 1 for r in runs.values())"),
+    ("from layer 25 on, width 30 scatters no more than width 100", "late[30] <= 1.1 * late[100] and late[300] < late[100]"),
+    ("there a third of the width-30 correlations are above 0.95, none of width 300's",
+     "0.25 <= (runs[30][:, 25:] > 0.95).mean() <= 0.4 and (runs[300][:, 25:] > 0.95).mean() == 0"),
+    ("ReLU's edge is a single point: chi1 = sigma_w2 / 2 is 1 only at sigma_w2 = 2; with a bias the length grows without "
+     "bound there",
+     "float(nets.chi1(2.0, 0.0, 'relu')) == 1 and abs(float(nets.chi1(2.5, 0.1, 'relu')) - 1.25) < 1e-9 "
+     "and float(nets.q_star(2.0, 0.05, 'relu')) == float('inf') and float(nets.q_star(2.0, 0.0, 'relu')) < float('inf')"),
+    ("the three networks nearest the edge are sigma_w2 = 1.5, 1.76 and 2.5",
+     "[round(float(v), 2) for v in table.sigma_w2[2:5]] == [1.5, 1.76, 2.5]"),
+    ("the map stops at sigma_b2 = 0.3", "bias_variances.max() == 0.3"),
+    ("universality slopes -0.99, -0.99 and -1.94 (the legend)",
+     "[round(slopes[n], 2) for n in ('tanh', 'erf', 'ReLU')] == [-0.99, -0.99, -1.94]"),
     ("tanh and erf approach like 1/l, ReLU like 1/l^2",
      "abs(slopes['tanh'] + 1) < 0.05 and abs(slopes['erf'] + 1) < 0.05 and abs(slopes['ReLU'] + 2) < 0.1"),
 ]
+
+SHORTCUTS["12-edge-of-chaos"] = [
+    ("12.1", "the chi1 of the old exercise, sigma_w2 = 2.5 at sigma_b2 = 0.05", "float(nets.chi1(2.5, 0.05))"),
+    ("12.2", "the theory's chi1 at the same initialization, instead of the network's", "float(nets.chi1(1.25, 0.05))"),
+    ("12.3", "tanh's first layer above 0.99 on its edge",
+     "int(np.argmax(nets.correlation_curve(0.5, 2000, edge, 0.05) > 0.99))"),
+]
+THIRD_EDITION |= {"12-edge-of-chaos"}
 
 CLAIMS["13-singular-minima"] = [
     ("the tempered estimates reproduce the exact (quadrature) values at n_beta = 10^4",
@@ -303,6 +326,15 @@ CLAIMS["13-singular-minima"] = [
     ("quadrupling the width adds only about one to the estimate while it adds 48 parameters",
      "0.5 < networks[16][2].estimate - networks[4][2].estimate < 1.5 and networks[16][0].dim - networks[4][0].dim == 48"),
     ("the estimate is still rising with n_beta here", "networks[16][2].curve[-1] > networks[16][2].curve[-3]"),
+]
+
+CLAIMS["13-singular-minima"] += [
+    ("for a quadratic bowl the estimate tends to d/2; at small n_beta it reads below it",
+     "records['bowl'].curve[0] < 0.9 and abs(records['bowl'].curve[-1] - 1.0) < 0.05"),
+]
+SHORTCUTS["13-singular-minima"] = [
+    ("13.2", "the value 1/2 the lesson gives for the same valley", "0.5"),
+    ("13.2", "the estimate printed above at (1, 1)", "records['hyperbola'].estimate"),
 ]
 
 CLAIMS["14-landscapes-in-practice"] = [

@@ -1144,7 +1144,8 @@ def chaos_phase_diagram(ax=None, *, sigma_w2=(0.25, 4.5), sigma_b2=(0.0, 0.3), a
         ax.plot([w], [b], "o", color="white", mec="black", ms=8, zorder=5)
         ax.annotate(name, (w, b), xytext=(6, 4), textcoords="offset points", fontsize=9, path_effects=HALO)
     ax.text(0.04, 0.92, "ordered", transform=ax.transAxes, fontsize=11, color="#08306B", path_effects=HALO)
-    ax.text(0.80, 0.08, "chaotic", transform=ax.transAxes, fontsize=11, color="#67000D", path_effects=HALO)
+    # top right: the marked points of a lesson sit low on the map, where a label here would collide with theirs
+    ax.text(0.96, 0.92, "chaotic", transform=ax.transAxes, ha="right", fontsize=11, color="#67000D", path_effects=HALO)
     ax.figure.colorbar(image, ax=ax, label=r"$\ln \chi_1$")
     ax.set(xlabel=r"weight variance $\sigma_w^2$", ylabel=r"bias variance $\sigma_b^2$", xlim=sigma_w2, ylim=sigma_b2,
            title=f"{activation} networks: order and chaos")  # fmt: skip
