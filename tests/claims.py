@@ -49,6 +49,11 @@ CLAIMS["01-a-tour-of-landscapes"] = [
      "sorted(c.kind for c in found) == ['max'] + ['min'] * 4 + ['saddle'] * 4"),
 ]
 
+SHORTCUTS["01-a-tour-of-landscapes"] = [
+    ("01.2", "the start between two minima, not refined", "(-2.9, 0.0)"),
+    ("01.2", "a minimum of the function (read off the map)", "tuple(tl.styblinski_tang.minima[0].x)"),
+]
+
 CLAIMS["02-gradient-descent-and-the-learning-rate"] = [
     ("the smallest learning rate crawls, the middle one gets there, the largest blows up",
      "[o.kind for o in traj.outcomes] == ['moving', 'converged', 'diverged']"),
@@ -74,10 +79,26 @@ CLAIMS["02-gradient-descent-and-the-learning-rate"] = [
     ("small steps follow the gradient flow (at time 3 they are where it is); large ones leave it (they cross y = 0, "
      "which the flow never does)",
      "np.linalg.norm(small.final[0] - flow.final[0]) < 0.02 and large.positions[:, 0, 1].min() < 0 < flow.positions[:, 0, 1].min()"),
+    ("the stalled run with lr 0.004: its first step throws it up the wall, the loss flares up again on the way down, "
+     "and it ends bouncing between two points",
+     "stall.values[1, 0] > 100 and stall.values[5:, 0].max() > 15 and stall.values[-1, 0] < 1 and stall.outcomes[0].period == 2"),
     ("on Himmelblau every start ends in one of the four minima, about a quarter each",
      "b.fractions()['elsewhere'] == 0 and b.fractions()['diverged'] == 0 "
      "and all(0.2 < b.fractions()[k] < 0.3 for k in range(4))"),
 ]
+
+SHORTCUTS["02-gradient-descent-and-the-learning-rate"] = [
+    ("02.1", "the old exercise's rule 2 / kappa for the bowl with kappa = 50", "2 / 50"),
+    ("02.1", "2 over the largest diagonal entry of the Hessian (the steep axis, as on the lesson's bowl)",
+     "2 / tl.himmelblau.hessian([3.0, 2.0]).diagonal().max()"),
+    ("02.1", "Rosenbrock's threshold printed above", "float(rosen.threshold)"),
+    ("02.2", "the fastest rate 1/lambda_max of the derivation", "1 / 18"),
+    ("02.2", "the stability threshold 2/lambda_max itself", "2 / 18"),
+    ("02.3", "the minimum's x = 1", "1.0"),
+    ("02.3", "where the lr 0.004 example on the b = 100 valley ended", "float(middle[0])"),
+    ("02.4", "two global minima out of six: a third", "1 / 3"),
+]
+THIRD_EDITION |= {"02-gradient-descent-and-the-learning-rate"}
 
 CLAIMS["03-momentum-and-nesterov"] = [
     ("about kappa steps: ten times the condition number costs about ten times the steps",

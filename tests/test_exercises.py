@@ -17,7 +17,7 @@ import toylands as tl
 from toylands import exercises as ex
 from toylands.exercises import (AssignError, CourseError, ExerciseError, Wrong, anything, array, assign, check, count,
                                 evaluate, exercise, format_only_source, function, landscape, load_course, nbgrader_notebook,
-                                number, optimizer, out_of_date, point, word, words, yes_no)  # fmt: skip
+                                number, optimizer, out_of_date, point, same_word, word, words, yes_no)  # fmt: skip
 
 COURSE = '''
 from toylands.exercises import Wrong, exercise, number, point, word, function
@@ -363,7 +363,9 @@ def test_a_format_only_course_checks_the_form_alone_and_refuses_to_grade(course,
     assert right == wrong == (True, "the format is right (direction: a point with 2 coordinates, like (1.0, 2.0); "
                                     "kind: one of the words 'min', 'saddle'); it is graded when you hand in.")  # fmt: skip
     assert evaluate("t.1", 0.05) == (True, "the format is right (a number); it is graded when you hand in.")
-    assert evaluate("t.2", (1.0, 0.0), "max") == (False, "kind should be one of the words 'min', 'saddle'; got 'max'.")
+    assert evaluate("t.2", (1.0, 0.0), "max") == (False, "kind should be one of the words 'min', 'saddle'; got 'max', a "
+                                                         "spelling this exercise does not know (case, spaces, '-' and '_' "
+                                                         "do not matter).")  # fmt: skip
     assert printed(check, "t.1", 0.05).startswith("• Exercise t.1 (a threshold): the format is right")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(CourseError, match="holds only the answers' formats, so it cannot grade: set TOYLANDS_COURSE"):
@@ -509,3 +511,36 @@ def test_a_missing_value_is_named_as_such():
 
     with pytest.raises(Wrong, match="grok_step should be a whole number; got None, a value that was never set"):
         count.check(None, "grok_step")
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback a student will not trip on (issue 22, class 5)
+
+
+def test_a_whole_number_written_as_a_float_is_a_count():
+    @exercise("c.1", "a grok step", answer=count)
+    def _c1(step):
+        return f"step {int(step)}."
+
+    assert evaluate("c.1", 110.0) == (True, "step 110.")
+    assert evaluate("c.1", 110.5) == (False, "step should be a whole number; got 110.5.")
+
+
+def test_an_unknown_spelling_of_a_word_is_told_as_such_with_the_allowed_words():
+    @exercise("w.1", "the best method", answer=word(("L-BFGS", "Adam", "GD")))
+    def _w1(best):
+        same_word(best, {"L-BFGS"}, "best", "read the table's lowest median.")
+        return "right."
+
+    @exercise("w.2", "the best method, any word", answer=word())
+    def _w2(best):
+        same_word(best, {"L-BFGS"}, "best", "read the table's lowest median.", known=("L-BFGS", "Adam", "GD"))
+        return "right."
+
+    assert evaluate("w.1", "l_bfgs") == evaluate("w.2", " L BFGS ") == (True, "right.")
+    assert evaluate("w.1", "lbfgs") == (False, "best should be one of the words 'L-BFGS', 'Adam', 'GD'; got 'lbfgs', a "
+                                               "spelling this exercise does not know (case, spaces, '-' and '_' do not "
+                                               "matter).")  # fmt: skip
+    assert evaluate("w.2", "lbfgs") == (False, "best = 'lbfgs' is a spelling this exercise does not know: write one of "
+                                               "'L-BFGS', 'Adam', 'GD' (case, spaces, '-' and '_' do not matter).")  # fmt: skip
+    assert evaluate("w.2", "adam") == (False, "best = 'adam' is not right: read the table's lowest median.")

@@ -213,7 +213,11 @@ def word(choices=None) -> Format:
     allowed = {_norm(c) for c in choices or ()}
 
     def test(v):
-        return not isinstance(v, str) or bool(allowed) and _norm(v) not in allowed
+        if not isinstance(v, str):
+            return True
+        if allowed and _norm(v) not in allowed:
+            return ", a spelling this exercise does not know (case, spaces, '-' and '_' do not matter)"
+        return False
 
     described = f"one of the words {_words_described(choices)}" if choices else "a word (a str)"
     return Format("word", described, test, (choices,) if choices else ())
@@ -741,9 +745,14 @@ def close(value, target, rel: float, what: str, hint: str):
         raise Wrong(f"{what} = {v:.4g} is {direction}: {hint}")
 
 
-def same_word(value, allowed: set, what: str, hint: str):
-    word = str(value).strip().lower().replace("-", " ").replace("_", " ")
-    if word not in allowed:
+def same_word(value, allowed: set, what: str, hint: str, known=None):
+    """Wrong unless ``value`` is one of ``allowed`` (without case, spaces, ``-`` or ``_`` mattering). With ``known``
+    (all the words the exercise understands), a word outside it is told as an unknown spelling, with the list."""
+    word = _norm(value)
+    if known is not None and word not in {_norm(k) for k in known}:
+        raise Wrong(f"{what} = {value!r} is a spelling this exercise does not know: write one of "
+                    f"{_words_described(known)} (case, spaces, '-' and '_' do not matter).")
+    if word not in {_norm(a) for a in allowed}:
         raise Wrong(f"{what} = {value!r} is not right: {hint}")
 
 
