@@ -96,6 +96,12 @@ CLAIMS["03-momentum-and-nesterov"] = [
      "abs(np.log(lrs[i] / (4 / (np.sqrt(50) + 1) ** 2))) < 0.1 and abs(betas[j] - ((np.sqrt(50) - 1) / (np.sqrt(50) + 1)) ** 2) < 0.04"),
 ]
 
+CLAIMS["03-momentum-and-nesterov"] += [
+    ("3.4's text: gradient descent at lr 1.9 / kappa needs about 600 steps to 1e-10",
+     "580 < int(np.argmax(tl.run(tl.gd(1.9 / 100), tl.get('ill_conditioned_bowl', kappa=100.0), [2.0, 1.0], 2000)"
+     ".values[:, 0] < 1e-10)) < 660"),
+]
+
 CLAIMS["04-adaptive-methods"] = [
     ("tl.tune's chosen rates are never at the edge of the grid", "not any(t.at_edge for t in (*axis_best.values(), *fair.values()))"),
     ("along the axes AdaGrad and RMSprop straighten the ravine: a few steps, where momentum needs hundreds and GD more",
