@@ -325,9 +325,18 @@ def _05_1(share_3):
 
 @exercise("05.2", "escape time and noise", points=1, answer=number)
 def _05_2(extra_steps):
-    theory = np.log(1e4) / np.log(1 + 2 * 0.05)
-    close(extra_steps, theory, 0.3, "extra_steps", "subtract the median escape steps at noise 1e-2 from those at noise 1e-6.")
-    return "10,000 times less noise costs only log(10^4) / log(1 + 2 lr) extra steps: escape is logarithmic in the noise."
+    e = analysis.escape_times(get("saddle"), [0.0, 0.0], [1e-6, 1e-2], lr=0.05, steps=1000, radius=1.0, seeds=32)
+    want = float(e.median[0] - e.median[1])
+    v = float(extra_steps)
+    if not np.isfinite(v):
+        raise Wrong("extra_steps is not finite: measure it with tl.escape_times and read its .median.")
+    if abs(v - want) > 0.01 * abs(want):
+        far = abs(v - want) > 0.1 * abs(want)
+        raise Wrong(f"extra_steps = {v:.4g} is not the measured difference"
+                    + (" (it is far off)" if far else " (it is near it, as a formula would be)")
+                    + ": run tl.escape_times with the two noise levels and 32 seeds and use its .median, not a formula.")
+    return ("10,000 times less noise costs only about a hundred extra steps: escape is logarithmic in the noise. "
+            "The formula log(10^4) / log(1 + 2 lr) comes within a few steps; the noise's own random walk makes up the rest.")
 
 
 @exercise("05.3", "Newton and saddle-free Newton on Himmelblau", kind="explain", points=1, answer=words(2, KIND_WORDS),
@@ -346,8 +355,13 @@ def _05_3(kinds):
 def _05_4(smallest_escaping_noise):
     levels = np.logspace(-3, -0.5, 6)
     slow = analysis.escape_times(get("degenerate_saddle"), [0.0, 0.0], levels, lr=0.05, steps=4000, radius=1.0, seeds=16)
-    close(smallest_escaping_noise, float(levels[slow.median < 4000].min()), 1e-9, "smallest_escaping_noise",
-          "run all six levels at once and keep those whose median escape is below 4,000 steps.")  # fmt: skip
+    want = float(levels[slow.median < 4000].min())
+    v = float(smallest_escaping_noise)
+    if not np.any(np.isclose(v, levels, rtol=1e-6)):
+        raise Wrong(f"smallest_escaping_noise = {v:.4g} is not one of the six levels np.logspace(-3, -0.5, 6).")
+    if not np.isclose(v, want, rtol=1e-6):
+        raise Wrong(f"smallest_escaping_noise = {v:.4g} is not the one: measure all six levels at once with "
+                    "tl.escape_times and read the median of each against the 4,000-step budget.")
     return "orders of magnitude more noise than the ordinary saddle needs: near a degenerate saddle the push away is cubic."
 
 
