@@ -293,7 +293,27 @@ CLAIMS["11-grokking"] = [
      "all(230 <= r.weight_decay * r.generalized_at <= 270 for r in (slow, medium, fast))"),
     ("decay acts on a time scale of 1 / (lr lambda) = 333 steps for lambda = 0.3, and the network generalizes after "
      "about two and a half of these", "round(1 / (0.01 * 0.3)) == 333 and 2.3 < slow.generalized_at * 0.01 * 0.3 < 2.7"),
+    ("62 inputs, 256 hidden units, 31 outputs, no biases: about 24,000 weights", "round((62 * 256 + 256 * 31), -3) == 24000"),
+    ("below 1%: worse than guessing (1 in 31, about 3%)", "round(1 / 31, 2) == 0.03 and slow.test_accuracy[slow.index(20)] < 1 / 31"),
+    ("the test accuracy climbs over hundreds of steps (below 10% at step 100, not yet 99% at step 800)",
+     "slow.test_accuracy[slow.index(100)] < 0.1 and slow.test_accuracy[slow.index(800)] < 0.99"),
+    ("the test loss falls from about step 100, hundreds of steps before the test accuracy reaches 99%",
+     "slow.generalized_at - 100 >= 500"),
+    ("by the training set's measure nothing happened after step 20 (training accuracy 100%, training loss tiny)",
+     "np.all(slow.train_accuracy[slow.index(20):] == 1.0) and slow.train_loss[slow.index(100):].max() < 0.01"),
+    ("at the end each neuron is nearly a single bright cell (decay 1.2): purity close to 1",
+     "fast.purity[-1] > 0.9 and fast.purity[-1] > 5 * fast.purity[0]"),
+    ("with weight decay the neurons tune in, without it they stay mixed",
+     "none.purity[-1] < 0.35 and all(r.purity[-1] > 0.55 for r in (slow, medium, fast))"),
 ]
+
+SHORTCUTS["11-grokking"] = [
+    ("11.1", "the rule decay x grok step = 250, at decay 2.4", "round(250 / 2.4)"),
+    ("11.1", "twice the decay, half the wait: half of decay 1.2's grok step", "round(fast.generalized_at / 2)"),
+    ("11.2", "the rule decay x grok step = 250, at decay 1.2", "round(250 / 1.2)"),
+    ("11.2", "the 31-hour clock's grok step at the same decay", "fast.generalized_at"),
+]
+THIRD_EDITION |= {"11-grokking"}
 
 CLAIMS["12-edge-of-chaos"] = [
     ("ordered: every pair becomes correlated to within 1% in 15 or so layers",
