@@ -341,8 +341,9 @@ def test_a_check_that_runs_too_long_is_stopped_with_what_to_do(course):
     t = time.perf_counter()
     ok, message = evaluate("t.3", endless)  # its own budget: 0.5 s
     assert time.perf_counter() - t < 5
-    assert not ok and message == ("the check ran out of time after 0.5 s; the machine may be busy: run the cell again, "
-                                  "or set TOYLANDS_CHECK_SECONDS to a larger limit")  # fmt: skip
+    assert not ok and message == ("the check ran out of time after 0.5 s; your function may never return (an endless "
+                                  "loop?), or the machine may be busy: run the cell again, or set TOYLANDS_CHECK_SECONDS "
+                                  "to a larger limit")  # fmt: skip
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), "the alarm is switched off again"
 
 

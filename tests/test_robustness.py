@@ -175,7 +175,8 @@ def test_a_check_that_never_finishes_is_stopped_and_says_so():
 
     t = time.perf_counter()
     ok, message = evaluate("robustness.loop", student, seconds=0.5)
-    assert not ok and "took longer than 0.5 s (an endless loop, or a slow machine: set TOYLANDS_CHECK_SECONDS)" in message
+    assert not ok and "ran out of time after 0.5 s; your function may never return (an endless loop?)" in message
+    assert "TOYLANDS_CHECK_SECONDS" in message
     assert time.perf_counter() - t < 5
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), "the alarm is switched off again"
 
@@ -189,7 +190,7 @@ def test_a_student_cannot_swallow_the_time_limit():
             return
 
     ok, message = evaluate("robustness.loop", sneaky, seconds=0.3)
-    assert not ok and "took longer than 0.3 s" in message
+    assert not ok and "ran out of time after 0.3 s" in message
 
 
 def test_a_flow_that_blows_up_in_finite_time_stops_at_the_box():
@@ -342,7 +343,8 @@ def test_a_course_exercise_cannot_be_replaced_by_accident():
         def mine(x):
             return "ok"
 
-    assert evaluate("02.1", 0.04)[0], "the course's checker is still the one used"
+    right = 2 / np.linalg.eigvalsh(tl.himmelblau.hessian([3.0, 2.0])).max()  # the course's 02.1
+    assert evaluate("02.1", right)[0], "the course's checker is still the one used"
 
     @exercise("robustness.mine", "mine")
     def mine_again(x):

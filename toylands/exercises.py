@@ -547,7 +547,8 @@ def evaluate(key: str, *answers, seconds: float | None = None) -> tuple[bool, st
     except Wrong as w:
         return False, str(w)
     except TimeUp:
-        return False, (f"the check ran out of time after {limit:g} s; the machine may be busy: run the cell again, "
+        yours = "your function may never return (an endless loop?), or " if any(callable(a) for a in answers) else ""
+        return False, (f"the check ran out of time after {limit:g} s; {yours}the machine may be busy: run the cell again, "
                        "or set TOYLANDS_CHECK_SECONDS to a larger limit")  # fmt: skip
     except KeyboardInterrupt:
         raise
