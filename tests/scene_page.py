@@ -118,3 +118,43 @@ def mask(png: bytes, color=(1.0, 0.0, 1.0), tol: float = 0.3) -> np.ndarray:
 
     rgb = plt.imread(io.BytesIO(png))[..., :3]
     return np.argwhere(np.all(np.abs(rgb - np.asarray(color)) < tol, axis=-1)).astype(float)
+
+
+def differ(a: bytes, b: bytes) -> float:
+    """The share of pixels of ``a`` with no pixel of ``b`` within 1 px that matches it (within 0.25 in every channel).
+    The still's PNG is a pixel larger than paint()'s savefig at the same size and dpi, and a dot's edge may fall a
+    pixel further out in the browser: a pixel apart is the same drawing, a layer drawn elsewhere is not."""
+    import matplotlib.pyplot as plt
+
+    x, y = plt.imread(io.BytesIO(a))[..., :3], plt.imread(io.BytesIO(b))[..., :3]
+    assert np.all(np.abs(np.subtract(x.shape, y.shape)) <= 1), (x.shape, y.shape)
+    h, w = min(x.shape[0], y.shape[0]) - 2, min(x.shape[1], y.shape[1]) - 2
+    inner = x[1: 1 + h, 1: 1 + w]
+    matched = np.zeros((h, w), bool)
+    for i in range(3):
+        for j in range(3):
+            matched |= np.all(np.abs(inner - y[i: i + h, j: j + w]) <= 0.25, axis=-1)
+    return float(1 - matched.mean())
+
+
+def first_slider_redraws_as_matplotlib_paints(w, first: str, html: bool = False):
+    """In chromium with no kernel: ``w``'s picture is matplotlib's (:func:`differ` < 2 %); pressing End on its first
+    slider (named ``first``) redraws the canvas, selects the last value, shows the kernel's readout (as HTML or as
+    text) and paints what matplotlib paints in that state, not the first state's picture."""
+    w.set(**{first: w._specs[first]["_values"][0]})
+    old = figure_png(w)
+    with scene_page(w) as page:
+        assert differ(stage_png(page), old) < 0.02
+        before = canvas_png(page)
+        slider = page.locator("input[type=range]").first
+        slider.focus()
+        page.keyboard.press("End")
+        assert canvas_png(page) != before, f"the {first} slider did not redraw"
+        last = len(w._specs[first]["options"]) - 1
+        assert page.evaluate("window.model.get('value')")[first] == last
+        w.value = {**w.value, first: last}
+        readout = page.locator(".tl-readout")
+        assert (readout.inner_html() if html else readout.text_content()) == w.readout
+        now = stage_png(page)
+        same, other = differ(now, figure_png(w)), differ(now, old)
+        assert same < 0.02 and other > 1.5 * same, f"not matplotlib's picture: {same:.4f} (the last: {other:.4f})"

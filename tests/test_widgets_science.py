@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from scene_page import canvas_png, figure_png, scene_page, stage_png  # noqa: E402
+from scene_page import first_slider_redraws_as_matplotlib_paints, scene_page  # noqa: E402
 
 import toylands as tl  # noqa: E402
 from toylands import nets, plot  # noqa: E402
@@ -170,19 +170,6 @@ def test_tempered_posterior_refuses_bad_cases():
 
 
 # ---------------------------------------------------------------------------------------------- in chromium
-def _differ(a: bytes, b: bytes) -> float:
-    """The share of pixels of ``a`` with no pixel of ``b`` within 1 px that matches it (within 0.25 in every channel).
-    The still's PNG is a pixel larger than paint()'s savefig at the same size and dpi, and a dot's edge may fall a
-    pixel further out in the browser: a pixel apart is the same drawing, a layer drawn elsewhere is not."""
-    x, y = plt.imread(io.BytesIO(a))[..., :3], plt.imread(io.BytesIO(b))[..., :3]
-    assert np.all(np.abs(np.subtract(x.shape, y.shape)) <= 1), (x.shape, y.shape)
-    h, w = min(x.shape[0], y.shape[0]) - 2, min(x.shape[1], y.shape[1]) - 2
-    inner = x[1: 1 + h, 1: 1 + w]
-    matched = np.zeros((h, w), bool)
-    for i in range(3):
-        for j in range(3):
-            matched |= np.all(np.abs(inner - y[i: i + h, j: j + w]) <= 0.25, axis=-1)
-    return float(1 - matched.mean())
 
 
 @pytest.mark.parametrize("which", ["grokking", "signal", "posterior"])
@@ -190,22 +177,7 @@ def test_the_first_slider_redraws_in_the_browser_as_matplotlib_paints_it(which, 
     w = {"grokking": lambda: GrokkingViewer(runs), "signal": lambda: SignalPropagation(values=[1.0, 2.0, 4.0], depth=8, width=40),
          "posterior": lambda: posterior}[which]()  # fmt: skip
     first = {"grokking": "weight_decay", "signal": "sigma_w2", "posterior": "n_beta"}[which]
-    w.set(**{first: w._specs[first]["_values"][0]})
-    old = figure_png(w)
-    with scene_page(w) as page:
-        assert _differ(stage_png(page), old) < 0.02
-        before = canvas_png(page)
-        slider = page.locator("input[type=range]").first
-        slider.focus()
-        page.keyboard.press("End")
-        assert canvas_png(page) != before, f"the {first} slider did not redraw"
-        last = len(w._specs[first]["options"]) - 1
-        assert page.evaluate("window.model.get('value')")[first] == last
-        w.value = {**w.value, first: last}
-        assert page.locator(".tl-readout").text_content() == w.readout
-        now = stage_png(page)
-        same, other = _differ(now, figure_png(w)), _differ(now, old)
-        assert same < 0.02 and other > 1.5 * same, f"not matplotlib's picture: {same:.4f} (the last: {other:.4f})"
+    first_slider_redraws_as_matplotlib_paints(w, first)
 
 
 def test_the_grokking_viewer_reads_on_a_dark_page_390_px_wide(runs, tmp_path):
