@@ -251,12 +251,13 @@ class Explorer(Scene):
         starts = np.vstack([self.start, self.grid()])
         with np.errstate(all="ignore"):
             v = self.landscape(starts) - (self.landscape.min_value or 0.0)
-        v = v[np.isfinite(v)]
+        v = v[np.isfinite(v) & ((v > 0) if scale == "log" else True)]
+        if not v.size:
+            return None
         if scale == "log":
-            v = v[v > 0]
-            top = float(10 ** np.ceil(np.log10(v.max() * 3))) if v.size else None
-            return ("log", (top * self.depth, top)) if v.size else None
-        return ("linear", (float(v.min()), float(v.max()))) if v.size else None
+            top = float(10 ** np.ceil(np.log10(v.max() * 3)))
+            return "log", (top * self.depth, top)
+        return "linear", (float(v.min()), float(v.max()))
 
     def _run(self, start) -> Trajectory:
         opt = _make_optimizer(self.get("optimizer"), self.lrs, self._knobs)
