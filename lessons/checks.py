@@ -610,7 +610,7 @@ def _10_4(steps_to_half):
 # 11 Grokking -------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)  # seeded, so a second check of the same exercise need not train again
+@functools.cache  # seeded, so a second check of the same exercise need not train again
 def _grok_step(p: int, weight_decay: float, steps: int) -> int | None:
     return nets.grokking(p=p, weight_decay=weight_decay, steps=steps, seed=0, stop_at=0.99, progress=False).generalized_at
 
