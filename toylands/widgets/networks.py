@@ -115,22 +115,32 @@ class NetworkPath(Scene):
         ax_net.set(ylabel="input 2", title="what the network computes (test points)")
         if self.plane is not None:
             plot.landscape_map(self.plane, ax_where, n=61, legend=False, title=self.plane.name.split(":")[0])
-            for name, xy in self._xy.items():
+            for i, (name, xy) in enumerate(self._xy.items()):
                 c = self._colors[name]
-                ax_where.plot(xy[:, 0], xy[:, 1], color=c, lw=2, label=name, path_effects=plot.halo(c))
+                ax_where.plot(xy[:, 0], xy[:, 1], color=c, lw=self._width(i), ls=plot.LINESTYLES[i % 4], label=name,
+                              path_effects=plot.halo(c))  # fmt: skip
             plot.legend_below(ax_where)
         else:
-            for name in self.paths:
-                ax_where.plot(self.at, self._loss[name], color=self._colors[name], lw=2, label=name)
+            for i, name in enumerate(self.paths):
+                ax_where.plot(self.at, self._loss[name], color=self._colors[name], lw=self._width(i),
+                              ls=plot.LINESTYLES[i % 4], label=name)  # fmt: skip
             ax_where.set(xlabel=self.label, ylabel="training loss", title="the loss along the path")
+            losses = np.concatenate(list(self._loss.values()))
+            if np.all(losses > 0) and losses.max() > 100 * losses.min():  # a story over decades reads on a log axis
+                ax_where.set_yscale("log")
             if len(self.paths) > 1:
-                ax_where.legend(loc="best")
+                plot.legend_below(ax_where, ncol=min(len(self.paths), 3))
         fig.set_layout_engine("tight")
         fig.canvas.draw()  # the layout, then the limits it settled on, fixed
         fig.set_layout_engine("none")
         ax_where.set_xlim(ax_where.get_xlim())
         ax_where.set_ylim(ax_where.get_ylim())
         return fig, [ax_net, ax_where]
+
+    def _width(self, i: int) -> float:
+        """Earlier paths are drawn wider and solid, later ones thinner and dashed on top: paths that coincide stay
+        visible (a straight line and a curve that meet it, say)."""
+        return 2.0 + 1.5 * (len(self.paths) - 1 - i)
 
     def _compute(self):
         k = max(1, self.L.data.n_classes - 1)
@@ -321,6 +331,11 @@ class Pruning(Scene):
         fig.canvas.draw()
         fig.set_layout_engine("none")
         return fig, list(axes)
+
+    def _width(self, i: int) -> float:
+        """Earlier paths are drawn wider and solid, later ones thinner and dashed on top: paths that coincide stay
+        visible (a straight line and a curve that meet it, say)."""
+        return 2.0 + 1.5 * (len(self.paths) - 1 - i)
 
     def _compute(self):
         k = max(1, self.L.data.n_classes - 1)
