@@ -359,7 +359,8 @@ class Explorer(Scene):
             threshold = float(stability_threshold(self.landscape))
         except LandscapeError:
             threshold = None
-        thr = lambda lam: number(2 / lam) if lam > 0 else "none (curves down)"  # noqa: E731
+        thr = lambda lam: (f"2/&lambda;<sub>max</sub> = {number(2 / lam)}" if lam > 0  # noqa: E731
+                           else "it curves down in every direction: no edge")
         conv, finals, outcomes = fan.steps_to(1e-6), fan.final_values, fan.outcomes
         optimizer, noise = self.get("optimizer"), self.get("noise")
         out = []
@@ -370,8 +371,8 @@ class Explorer(Scene):
             if not fan.stopped[i]:
                 reached = f", within 1e-6 of the minimum from step {conv[i]} on" if conv[i] >= 0 else ""
                 lines.append(f"final loss {number(finals[i])}{reached}")
-            lines.append(f"&lambda;<sub>max</sub> at the start {lam_s:.3g} (2/&lambda;<sub>max</sub> = {thr(lam_s)}), "
-                         f"at the end {lam_e[i]:.3g} (2/&lambda;<sub>max</sub> = {thr(lam_e[i])})")  # fmt: skip
+            lines.append(f"&lambda;<sub>max</sub> at the start {lam_s:.3g} ({thr(lam_s)}), "
+                         f"at the end {lam_e[i]:.3g} ({thr(lam_e[i])})")
             if threshold is not None:
                 side = "above" if lr > threshold else "below"
                 lines.append(f"lr is {side} 2/&lambda;<sub>max</sub> = {number(threshold)} at the global minimum")

@@ -77,6 +77,8 @@ const STYLE = `
 .toylands-scene .tl-control { display: flex; align-items: center; gap: 0.45em; flex: 1 1 16em; min-width: 0; max-width: 34em; }
 .toylands-scene .tl-control > span:first-child { white-space: nowrap; }
 .toylands-scene .tl-control input[type=range] { flex: 1 1 8em; min-width: 5em; accent-color: #0072B2; }
+.toylands-scene .tl-control.tl-select { flex: 0 1 auto; }
+.toylands-scene .tl-control select { min-width: 4em; flex: 0 1 auto; }
 .toylands-scene .tl-control output { min-width: 4.5em; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .toylands-scene select, .toylands-scene button { font: inherit; color: inherit; background: var(--jp-layout-color1, transparent);
   border: 1px solid var(--jp-border-color1, #888); border-radius: 3px; padding: 0.1em 0.3em; max-width: 100%; }
@@ -362,6 +364,7 @@ function render({ model, el }) {
       const off = c.kernel && !live();
       if (off) row.title = NEEDS_KERNEL;
       if (c.kind === "select") {
+        row.classList.add("tl-select");   // as wide as its label and choices, not a slider's share of the row
         const sel = document.createElement("select");
         c.options.forEach((o, i) => sel.append(new Option(o, String(i))));
         sel.value = String(val[c.name] ?? 0);
