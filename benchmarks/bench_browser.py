@@ -13,7 +13,7 @@ Targets, for the new route (the widget draws in the browser):
 
 Each widget is driven twice: its selecting slider (focused, ArrowRight/ArrowLeft in turn) and its kernel control
 (clicks on the map at two points in turn, or the arrows on a kernel slider). Every time is taken inside the page
-(``performance.now``): a key press or mouse down (capture phase) starts it; it ends at the first drawing call
+(``performance.now``): a key press or pointer down (capture phase; it comes before mouse down) starts it; it ends at the first drawing call
 (``stroke``, ``fill``, ``drawImage``, ``putImageData``, ``fillText``, ...) on a canvas inside the widget's output
 area, or an ``<img>`` there loading a new picture; for a kernel control, at the last such call before the
 picture settles (the first may be the old path greyed while the kernel computes). Between presses the harness
@@ -80,7 +80,7 @@ PROBE = """() => {
     const a = el && el.isConnected && el.closest ? el.closest('[data-bench]') : null;
     return a ? a.dataset.bench : null;
   };
-  for (const type of ['keydown', 'mousedown'])
+  for (const type of ['keydown', 'pointerdown'])
     document.addEventListener(type, (e) => B.press.push({t: performance.now(), key: owner(e.target), type}), true);
   const P = CanvasRenderingContext2D.prototype;
   for (const name of ['stroke', 'fill', 'drawImage', 'putImageData', 'fillText', 'strokeText', 'fillRect',
@@ -235,7 +235,7 @@ def drive(page, area, key: str, how: str, presses: int, quiet: int, meter: Meter
     cpu = meter.stop(presses)
     B = page.evaluate("window.__bench")
     presses_seen = [
-        p for p in B["press"] if p["t"] >= t_start and p["key"] == key and (p["type"] == "mousedown") == (how == "click")
+        p for p in B["press"] if p["t"] >= t_start and p["key"] == key and (p["type"] == "pointerdown") == (how == "click")
     ]
     rows = []
     for i, p in enumerate(presses_seen):
@@ -244,7 +244,9 @@ def drive(page, area, key: str, how: str, presses: int, quiet: int, meter: Meter
         ws = [w for w in B["ws"] if p["t"] <= w["t"] < end]
         first_in = next((w["t"] for w in ws if not w["out"]), None)
         if draws:
-            rows.append({"first": draws[0] - p["t"], "last": draws[-1] - p["t"],
+            sent = next((w["t"] - p["t"] for w in ws if w["out"]), None)
+            answer = max((w["t"] - p["t"] for w in ws if not w["out"] and w["t"] <= draws[-1]), default=None)
+            rows.append({"first": draws[0] - p["t"], "last": draws[-1] - p["t"], "sent": sent, "answer": answer,
                          "before the kernel": first_in is None or draws[0] < first_in,
                          "bytes in": sum(w["n"] for w in ws if not w["out"]), "bytes out": sum(w["n"] for w in ws if w["out"])})  # fmt: skip
     return rows, cpu, len(presses_seen)
@@ -345,6 +347,10 @@ def report(results, names, kernel_log, missed, errors, quick, presses, clicks, s
             print(f"  {route} ({what} on {m['how']!r}, {len(rows)} presses): {what} -> changed canvas median {med:6.1f} ms, "
                   f"p90 {p90:6.1f} ms   (first draw median {summary([x['first'] for x in rows])[0]:.1f} ms, "
                   f"settled {summary([x['last'] for x in rows])[0]:.1f} ms)")  # fmt: skip
+            timed = [x for x in rows if x["sent"] is not None and x["answer"] is not None and x["answer"] > x["sent"]]
+            if timed and part == "last":  # where a kernel press's time goes: to the request, to the answer, to the pixels
+                print(f"    request sent at {summary([x['sent'] for x in timed])[0]:.1f} ms, the answer's last message in at "
+                      f"{summary([x['answer'] for x in timed])[0]:.1f} ms (medians)")  # fmt: skip
             print(f"    bytes per press: {b_in + b_out:,.0f} ({b_in:,.0f} in, {b_out:,.0f} out)   CPU per press: "
                   + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items())
                   + "   page main thread per press: " + ", ".join(f"{k} {v:.1f} ms" for k, v in m["main"].items()))  # fmt: skip

@@ -222,3 +222,23 @@ def test_a_live_canvas_prints_with_its_moving_artists():
     np.testing.assert_array_equal(printed, _png(base64.b64encode(buf.getvalue())))
     assert red(stage(False, moving=False).rgb()) == 0 and red(printed) == pytest.approx(red(still.rgb()), rel=0.1)
     plt.close(live.fig)
+
+
+def test_points_travel_as_half_floats_over_their_axes_and_come_back_within_a_4000th_of_the_view():
+    from toylands.widgets._scene import layer, unwire, wire
+
+    rng = np.random.default_rng(0)
+    xy = np.column_stack([rng.uniform(-2, 2, 500), 10 ** rng.uniform(-12, 3, 500)])
+    xy[:3] = [[np.nan, 1.0], [1e9, 1.0], [0.5, -1.0]]  # not drawn, far off the view, not on a log axis
+    view = {"xlim": [-2.0, 2.0], "ylim": [1e-12, 1e3], "xscale": "linear", "yscale": "log"}
+    d = wire(layer("line", xy), view)
+    assert len(d["data"]) == 2 * xy.size  # 2 bytes a number, not 4
+    back = unwire(d).reshape(-1, 2)
+    assert np.isnan(back[0, 0]) and np.isnan(back[2, 1])
+    # far off: pulled in to 60000 half-widths right of the view's centre (y 10**-4.5), in the direction it lies
+    assert back[1, 0] == pytest.approx(2 * 6e4, rel=1e-3) and abs(np.log10(back[1, 1]) + 4.5) < 1e-3
+    inside = slice(3, None)
+    assert np.abs(back[inside, 0] - xy[inside, 0]).max() <= 2 * 2**-11
+    decades = np.abs(np.log10(back[inside, 1]) - np.log10(xy[inside, 1]))
+    assert decades.max() <= 7.5 * 2**-11  # of the 15 decades shown (a half-width of 7.5)
+    assert wire(layer("line", xy), None)["data"] == layer("line", xy)["data"]  # no view: float32 as it is

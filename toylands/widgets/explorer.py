@@ -407,7 +407,7 @@ class Explorer(Scene):
                 c["points"] = starts.tolist()
             controls.append(c)
         return {"controls": controls, "value": {**self.value, "start": 0},
-                "layers": [{k: v for k, v in d.items() if not k.startswith("_")} for d in layers], "texts": texts}
+                "layers": self._wire(layers), "texts": texts}
 
     # ------------------------------------------------------------------ what is shown
     @property

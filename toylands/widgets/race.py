@@ -182,7 +182,7 @@ class Race(Scene):
         controls = [dict(c, options=[f"start {i}" for i in range(len(starts))], points=starts.tolist()) if c["kind"] == "map"
                     else c for c in self.controls]  # fmt: skip
         return {"controls": controls, "value": {**self.value, "start": 0}, "texts": texts,
-                "layers": [{k: v for k, v in d.items() if not k.startswith("_")} for d in layers]}
+                "layers": self._wire(layers)}
 
     @property
     def shown(self) -> dict:

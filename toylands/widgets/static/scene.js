@@ -10,6 +10,31 @@ export function floats(v) {
   return new Float32Array(v);
 }
 
+// Half floats (IEEE binary16) to numbers: one table of all 65536, built once.
+let HALF = null;
+function halfTable() {
+  if (HALF) return HALF;
+  HALF = new Float32Array(65536);
+  for (let b = 0; b < 65536; b++) {
+    const sign = b & 0x8000 ? -1 : 1, e = (b >> 10) & 0x1f, m = b & 0x3ff;
+    HALF[b] = e === 0 ? sign * m * 2 ** -24 : e === 31 ? (m ? NaN : sign * Infinity) : sign * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return HALF;
+}
+
+// A points layer's data as numbers: float32, or half floats relative to its axes' view (`wire` in _scene.py):
+// each coordinate j is c + h * v, or 10 ** (c + h * v) on a log axis, with half[j] = [c, h, log].
+export function points(v, half) {
+  if (!half) return floats(v);
+  const bytes = v instanceof DataView ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v.buffer ?? v;
+  const u = new Uint16Array(bytes), T = halfTable(), k = half.length, out = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) {
+    const [c, h, log] = half[i % k], x = c + h * T[u[i]];
+    out[i] = log ? 10 ** x : x;
+  }
+  return out;
+}
+
 // The same map for one axes' view {box, xlim, ylim, xscale, yscale} (a Scene has one per axes it draws into).
 export function axisMap(v) {
   const [left, top, w, h] = v.box;
@@ -151,7 +176,9 @@ function render({ model, el }) {
   let val = { ...model.get("value") };
   let order = [];   // the layers in drawing order
   let layers = [], specs = {}, inputs = {}, pictures = new Map(), playing = null, dragging = false;
-  let want = null, ring = null, inflight = false;   // the start asked for, the one drawn, a request out
+  let want = null, ring = null, inflight = false;   // the start asked for, the one drawn, a start request out
+  let asked = 0;   // kernel requests sent and not yet answered (the kernel's `answered` counts its answers)
+  const waiting = () => asked > 0;
   let transient = "";   // a line the module itself shows (no kernel here), until the next change
   const size = (name) => specs[name].options.length;
   const flat = (dims) => dims.reduce((i, d) => i * size(d) + (val[d] ?? 0), 0);
@@ -160,7 +187,7 @@ function render({ model, el }) {
   function decode() {
     layers = model.get("layers").map((L) => {
       const out = { ...L };
-      if (L.data) out.xy = floats(L.data);
+      if (L.data) out.xy = L.half ? points(L.data, L.half) : floats(L.data);
       if (L.stops) out.stopsArr = floats(L.stops);
       if (L.lut) out.lutArr = new Uint8Array(L.lut.buffer ? L.lut.buffer.slice(L.lut.byteOffset, L.lut.byteOffset + L.lut.byteLength) : L.lut);
       return out;
@@ -218,7 +245,7 @@ function render({ model, el }) {
     const s = L.style ?? {};
     ctx.save();
     if (L.kind !== "text" && L.kind !== "picture") { ctx.beginPath(); ctx.rect(...box); ctx.clip(); }
-    ctx.globalAlpha = (s.alpha ?? 1) * (model.get("busy") ? 0.45 : 1);
+    ctx.globalAlpha = (s.alpha ?? 1) * (waiting() ? 0.45 : 1);
     const color = s.color ?? "#000000";
     if (L.kind === "line" || L.kind === "dots" || L.kind === "head") {
       const part = shown(L);
@@ -324,7 +351,7 @@ function render({ model, el }) {
     readout.innerHTML = readoutText();
     for (const [name, input] of Object.entries(inputs)) if (input.readout) input.readout.textContent = specs[name].options[val[name]] ?? "";
     const off = live() ? [] : Object.values(specs).filter((c) => c.kernel && c.kind !== "map").map((c) => c.label);
-    status.textContent = transient || model.get("note") || (model.get("busy") ? "computing..."
+    status.textContent = transient || model.get("note") || (waiting() ? "computing..."
       : off.length ? `${off.join(", ")}: ${NEEDS_KERNEL}` : "");
   }
   let frame = null;
@@ -340,7 +367,9 @@ function render({ model, el }) {
     const c = specs[name];
     transient = "";
     if (c.kernel) {
+      if (index === val[name]) return;   // no change: no request (the kernel would not answer it)
       if (!live()) { inputs[name].set(val[name]); transient = NEEDS_KERNEL; draw(); return; }
+      asked += 1;
       send(name, index);
       status.textContent = "computing...";
       return;
@@ -448,7 +477,10 @@ function render({ model, el }) {
   }
   function flush() {
     if (!want || inflight) return;
+    const now = model.get("start");
+    if (now && now[0] === want[0] && now[1] === want[1]) { want = null; return; }   // no change: no request, no answer
     inflight = true;
+    asked += 1;
     model.set("start", want);
     model.save_changes();
     want = null;
@@ -471,8 +503,10 @@ function render({ model, el }) {
     for (const [k, input] of Object.entries(inputs)) input.set(val[k]);
     schedule();
   });
-  model.on("change:busy", () => {
-    if (!model.get("busy")) { inflight = false; if (want) flush(); else if (!dragging) ring = null; }
+  model.on("change:answered", () => {   // sent with the new layers, in the same message
+    asked = Math.max(0, asked - 1);
+    inflight = false;
+    if (want) flush(); else if (!dragging) ring = null;
     schedule();
   });
   for (const k of ["texts", "note", "axes"]) model.on(`change:${k}`, schedule);
