@@ -9,7 +9,7 @@ on, so that the benchmark can keep measuring it once the old widgets are gone:
   over it (``draw_artist``) and encodes the picture as a PNG (zlib level 1, as ``toylands.stage`` did);
 - the PNG goes to the browser as the value of an ``ipywidgets.Image`` (the whole picture, every move).
 
-``Baseline`` draws the same map, start, steps and learning rates as ``toylands.widgets.FanMap`` at the same
+``Baseline`` draws the same map, start, steps and learning rates as ``toylands.widgets.Explorer`` at the same
 size, so the benchmark compares routes, not pictures. The ``start x`` slider is the old route's kernel
 control: each move runs a new fan from there, then redraws. ``frame_ms`` and ``fan_ms`` hold the kernel's own
 time per redraw and per new fan; with ``log`` set, every redraw also writes them to that JSON file.
@@ -31,7 +31,7 @@ from toylands import optim, plot
 from toylands.run import number, run
 from toylands.zoo import get
 
-#: The learning rates of the slider: 1e-4 .. 10 in round numbers, 13 a decade (FanMap's ladder).
+#: The learning rates of the slider: 1e-4 .. 10 in round numbers, 13 a decade (Explorer's ladder).
 LRS = np.array([float(f"{m * 10.0**e:.6g}") for e in range(-4, 2) for m in (1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8)
                 if float(f"{m * 10.0**e:.6g}") <= 10.0])  # fmt: skip
 

@@ -42,26 +42,7 @@ from _report import arguments, finish  # noqa: E402
 from test_browser import ARGS, CHROMIUM, MISSING, jupyter_lab, run_notebook  # noqa: E402
 
 # The new route: the widget under test. Switching to another widget on the drawing layer is this one line.
-NEW = 'from toylands.widgets import Explorer\nnew = runnable(Explorer)("rosenbrock", lr=1e-3, steps=300)\nnew'
-
-# In the kernel, first: `runnable(cls)` is cls itself when its ES module runs in JupyterLab as it is. anywidget
-# imports `_esm` from a blob: URL, where a relative import (`import { stage } from "./view.js"`) cannot resolve and
-# the widget shows only an error; then it is a subclass whose module has those files written into it
-# (see /work/coord/REQUESTS.md, 03:58 UTC). Its mime bundle is anywidget's own (the live view alone).
-RUNNABLE = """\
-import re as _re
-from pathlib import Path as _Path
-import anywidget as _anywidget
-
-def runnable(cls):
-    esm = vars(next(c for c in cls.__mro__ if "_esm" in vars(c)))["_esm"]
-    here = _Path(getattr(esm, "_path", ".")).parent
-    imports = _re.compile(r'^import \\{[^}]*\\} from "\\./([\\w.-]+)";\\n', _re.M)
-    if not imports.search(str(esm)):
-        return cls
-    text = imports.sub(lambda m: (here / m.group(1)).read_text(), str(esm))
-    return type(cls.__name__, (cls,), {"_esm": text, "_repr_mimebundle_": _anywidget.AnyWidget._repr_mimebundle_})
-"""
+NEW = 'from toylands.widgets import Explorer\nnew = Explorer("rosenbrock", lr=1e-3, steps=300)\nnew'
 
 # The widgets measured: key -> (what the report calls it, the cell that shows it, its selecting slider's label,
 # its kernel control: "click" on the map or a slider's label, whether the new route's targets apply).
@@ -117,8 +98,8 @@ SETTLED = """([key, quiet]) => {
 
 
 def notebook(names: list[str], log_path: Path) -> nbformat.NotebookNode:
-    setup = f"%matplotlib widget\nfrom toylands import plot\nplot.course_style()\nBENCHMARKS = {str(HERE)!r}\nLOG = {str(log_path)!r}\n"
-    cells = [setup + RUNNABLE, *(WIDGETS[n][1] for n in names)]
+    setup = f"from toylands import plot\nplot.course_style()\nBENCHMARKS = {str(HERE)!r}\nLOG = {str(log_path)!r}\n"
+    cells = [setup, *(WIDGETS[n][1] for n in names)]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

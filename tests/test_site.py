@@ -81,14 +81,14 @@ def test_a_widget_drawn_in_the_browser_becomes_a_live_block_that_runs_its_own_mo
     assert LIVE == MIME
     state = {"png": {"$bytes": "AAAA"}, "layers": [{"data": {"$bytes": "AAAAAA=="}}], "live": False,
              "labels": ["</script><script>alert(1)</script> & <!--"]}  # fmt: skip
-    saved = {WIDGET: {"model_id": "a"}, LIVE: {"module": "fanmap.js", "name": "FanMap", "state": state},
-             "image/png": PNG, "text/plain": "FanMap (a live widget)"}  # fmt: skip
+    saved = {WIDGET: {"model_id": "a"}, LIVE: {"module": "scene.js", "name": "Explorer", "state": state},
+             "image/png": PNG, "text/plain": "Explorer (a live widget)"}  # fmt: skip
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("m", outputs=[_output(saved)])])
     readable(nb, root="../")
     data = nb.cells[0].outputs[0].data
-    assert list(data) == ["text/html", "text/plain"] and data["text/plain"] == "FanMap (a live widget)"
+    assert list(data) == ["text/html", "text/plain"] and data["text/plain"] == "Explorer (a live widget)"
     block = data["text/html"]
-    assert block.startswith('<div class="toylands-live" data-module="fanmap.js">') and block.count("</script>") == 2
+    assert block.startswith('<div class="toylands-live" data-module="scene.js">') and block.count("</script>") == 2
     assert f'src="data:image/png;base64,{PNG}"' in block and 'src="../_static/toylands/boot.js"' in block
     inner = re.search(r'<script type="application/json">(.*?)</script>', block, re.S).group(1)
     assert json.loads(inner) == state and "<" not in inner
@@ -96,8 +96,8 @@ def test_a_widget_drawn_in_the_browser_becomes_a_live_block_that_runs_its_own_mo
     for bad in ("../../secret.js", "https://cdn.example.org/x.js", "nothere.js", None):
         with pytest.raises(SiteError, match="which .* does not hold: the site serves only the widgets' own modules"):
             live_block({"module": bad, "state": state})
-    with pytest.raises(SiteError, match="saved state of a fanmap.js widget is a list"):
-        live_block({"module": "fanmap.js", "state": []})
+    with pytest.raises(SiteError, match="saved state of a scene.js widget is a list"):
+        live_block({"module": "scene.js", "state": []})
 
 
 def test_binder_links_open_the_lesson_in_jupyterlab():

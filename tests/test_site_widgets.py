@@ -109,14 +109,6 @@ def test_a_widgets_bundle_names_its_module_in_static_and_paints_its_still():
         bundle(Elsewhere("bowl", "GD", steps=3))
 
 
-def test_fanmap_carries_its_module_and_state_too():
-    fan = pytest.importorskip("toylands.widgets.fan")
-    from toylands.widgets._drawing import MIME
-
-    data, _ = fan.FanMap("bowl", steps=10)._repr_mimebundle_()
-    assert data[MIME]["module"] == "fanmap.js" and {"image/png", "application/vnd.jupyter.widget-view+json"} <= set(data)
-
-
 @pytest.fixture(scope="module")
 def widget_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("widget-site")

@@ -129,47 +129,6 @@ def test_a_notebook_using_every_widget_executes_cleanly():
     assert any("<video" in o.data["text/html"] or "<img" in o.data["text/html"] for o in html)
 
 
-def test_live_frames_are_matplotlibs_own_at_a_faster_zlib_level():
-    """The live canvas's frames (fast_frames) decode to exactly the pixels of matplotlib's webagg frames, first in
-    full, then as diffs that, laid over the last frame, give the new picture; and they are encoded at level 1."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    from toylands.stage import fast_frames
-
-    def canvas(fast):
-        c = FigureCanvasWebAggCore(Figure(figsize=(3, 2), dpi=50))
-        line = c.figure.add_subplot().plot([0, 1], [0, 1])[0]
-        return fast_frames(c) if fast else c, line
-
-    def frame(c):
-        FigureCanvasAgg.draw(c)  # webagg's draw would also send the frame to its (absent) browsers
-        c._png_is_old = True
-        return c.get_diff_image()
-
-    def pixels(png):
-        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-    (ref, ref_line), (fast, fast_line) = canvas(False), canvas(True)
-    shown = None
-    for k, y in enumerate([1.0, 0.3, 0.3, -0.5]):
-        ref_line.set_ydata([0, y])
-        fast_line.set_ydata([0, y])
-        a, b = frame(ref), frame(fast)
-        assert ref._current_image_mode == fast._current_image_mode == ("full" if k == 0 else "diff")
-        np.testing.assert_array_equal(pixels(a), pixels(b))
-        level1 = io.BytesIO()
-        Image.fromarray(pixels(b)).save(level1, format="png", compress_level=1)
-        assert b == level1.getvalue() and (k == 0 or len(a) != len(b))
-        shown = pixels(b) if shown is None else np.where(pixels(b)[..., 3:] > 0, pixels(b), shown)  # the overlay
-        np.testing.assert_array_equal(shown, np.asarray(fast.buffer_rgba()))
-    assert fast.get_diff_image() is None  # nothing new drawn, nothing sent
-
-
 def _png(b64: str) -> np.ndarray:
     import base64
     import io
@@ -191,37 +150,6 @@ def test_a_widget_carries_its_picture_for_wherever_it_cannot_run_live():
     assert "still moving" in data["text/plain"]
     p = w.Picker({"small": 0.1, "large": 1.0}, lambda v, fig: fig.add_subplot().plot([0, v]), "scale").set(choice=1.0)
     assert p._repr_mimebundle_()["image/png"] == base64.b64encode(p.picture(1.0)).decode()  # the choice shown
-
-
-def test_a_live_canvas_prints_with_its_moving_artists():
-    """Live, the widget's pixels exist only once a browser asks for them; its picture is printed instead, and the
-    print must carry the moving artists (which a plain draw leaves out) like the picture drawn off screen."""
-    import base64
-    import io
-
-    import matplotlib.pyplot as plt
-
-    from toylands.stage import Stage
-
-    def stage(live, moving=True):
-        st = Stage(figsize=(3, 2), dpi=50, live=live)
-        ax = st.fig.add_subplot()
-        ax.plot([0, 1], [0, 1])
-        if moving:
-            st.animated(ax.plot([0, 1], [1, 0], lw=4, color="red")[0])
-        st.draw()
-        return st
-
-    def red(rgb):
-        return int(np.sum((rgb[..., 0] > 200) & (rgb[..., 1] < 80)))
-
-    live, still = stage(True), stage(False)
-    printed = _png(base64.b64encode(live.picture()))
-    buf = io.BytesIO()
-    still.fig.savefig(buf, format="png", dpi="figure")
-    np.testing.assert_array_equal(printed, _png(base64.b64encode(buf.getvalue())))
-    assert red(stage(False, moving=False).rgb()) == 0 and red(printed) == pytest.approx(red(still.rgb()), rel=0.1)
-    plt.close(live.fig)
 
 
 def test_points_travel_as_half_floats_over_their_axes_and_come_back_within_a_4000th_of_the_view():

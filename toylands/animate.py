@@ -86,7 +86,7 @@ class Animation:
 
         # Even pixel sizes, as H.264 with yuv420p requires.
         w, h = (int(round(v * dpi)) // 2 * 2 for v in figsize)
-        self.stage = Stage(figsize=(w / dpi, h / dpi), dpi=dpi, live=False, layout="tight")  # constrained clips equal axes
+        self.stage = Stage(figsize=(w / dpi, h / dpi), dpi=dpi, layout="tight")  # constrained clips equal axes
         self.figure = self.stage.fig
         ax = self.ax = self.figure.add_subplot()
         plot.landscape_map(self.landscape, ax, colorbar=True, legend=False, title=title or self.landscape.name)

@@ -9,8 +9,8 @@ already executed, from ``executed=``) and made readable without a kernel:
   itself (``_static/toylands/``), so its sliders redraw with no kernel and no network; the still picture
   matplotlib painted is its fallback (no JavaScript, print). A page carries at most ``WIDGET_BUDGET`` bytes of
   such widget data (the build warns beyond it);
-- an older widget becomes the picture it opened with, its readout, and a line saying that it runs live on Binder or
-  in JupyterLab (``widgets._Widget._repr_mimebundle_``); an ipympl figure becomes its PNG; a progress bar, which
+- any other widget output (an ipywidgets control, a user's ipympl figure) becomes the picture it carries, if any;
+  a progress bar, which
   shows nothing once its kernel is gone, is left out;
 - an exercise shows the student's version (the solution replaced by its stub, no output), as
   ``python -m toylands assign`` writes it: a reader does it live;

@@ -11,12 +11,10 @@ matplotlib, and moving a slider only picks among the computed layers in the brow
 A click or a drag on the map sets the start (Explorer, LRLab, Race). The same module runs on the course's site over
 the saved state, with no kernel. Every widget here is on ``Scene``, the network and science views included. The
 package divides the way the code does: ``_base``, ``_scene``, ``explorer``, ``race``, ``landscape``, ``networks``,
-``science``; ``FanMap`` (``fan``) was the layer's first prototype, and ``_base._Widget`` the kernel-drawn route before
-it: both are kept only for their tests and the site's, until they are removed.
+``science``.
 """
 
-from ..stage import ipympl_active
-from ._base import LR_VALUES, OPTIMIZER_KNOBS, Coalescer, _Widget, nice_values
+from ._base import LR_VALUES, nice_values
 from .explorer import Explorer, LRLab
 from .landscape import LandscapeViewer, Picker
 from .race import Race
@@ -26,16 +24,5 @@ from .science import GrokkingViewer, SignalPropagation, TemperedPosterior
 __all__ = ["Explorer", "Race", "LRLab", "LandscapeViewer", "Picker", "NetworkPath", "GrokkingViewer", "SignalPropagation",
            "SkipConnections", "Pruning",
            "TemperedPosterior",
-           "ipympl_active",
            "LR_VALUES",
            "nice_values"]  # fmt: skip
-_ = (OPTIMIZER_KNOBS, Coalescer, _Widget)
-
-
-def __getattr__(name):
-    """``FanMap``, the first widget drawn in the browser, loads anywidget only when asked for."""
-    if name == "FanMap":
-        from .fan import FanMap
-
-        return FanMap
-    raise AttributeError(f"module 'toylands.widgets' has no attribute {name!r}")

@@ -4,9 +4,10 @@ A widget on this layer is an ``anywidget.AnyWidget`` whose ``_esm`` is one ES mo
 step, nothing from npm). The kernel paints the parts that never move (a contour map, axes, a colour bar) once
 with matplotlib and sends them as one PNG together with where the axes sit in it (:func:`still`): the axes'
 pixel box, their data limits and scales. The browser maps data to pixels with the affine map those numbers
-define (:func:`to_pixel` here, ``mapping`` in ``static/view.js``: the same formula, one function each side,
+define (:func:`to_pixel` here, ``axisMap`` in ``static/scene.js``: the same formula, one function each side,
 used for drawing and for hit-testing) and draws paths, markers and readouts on a canvas laid over the PNG.
-Arrays travel as little-endian float32 bytes (:func:`floats`), never as JSON lists.
+Arrays travel as little-endian float32 bytes (:func:`floats`), points as half floats over their axes
+(``_scene.wire``), never as JSON lists.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def still(fig, ax) -> dict:
 
 
 def to_pixel(view: dict, x, y) -> tuple[np.ndarray, np.ndarray]:
-    """Data to picture pixels (from the top-left corner) by the view's affine map; ``static/view.js`` is its twin."""
+    """Data to picture pixels (from the top-left corner) by the view's affine map (``axisMap`` in scene.js is its twin)."""
 
     def frac(v, lim, scale):
         f = np.log10 if scale == "log" else np.asarray
