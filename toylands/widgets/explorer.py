@@ -346,8 +346,10 @@ class Explorer(Scene):
 
     def _side_layers(self, fans, curve, kept, dims, n):
         pts = dict(dims=dims, upto="step", n=n, axes=1)
-        return [layer("line", curve, stops=kept, color="#0072B2", width=2.4, xindex=True, **pts),                 # 6
-                layer("head", ref=6, stops=kept, color="#0072B2", edge="#000000", size=9, **pts)]
+        color = plot.color_of(self.get("optimizer")) or "#0072B2"  # the optimizer's colour, as in every figure
+        edge = "#FFFFFF" if color == "#000000" else "#000000"
+        return [layer("line", curve, stops=kept, color=color, width=2.4, xindex=True, **pts),                     # 6
+                layer("head", ref=6, stops=kept, color=color, edge=edge, size=9, **pts)]
 
     def _describe(self, fan: Trajectory) -> list[str]:
         """The readout of each run of ``fan``, shown whole."""
