@@ -186,6 +186,25 @@ def test_the_browser_draws_the_path_where_matplotlib_paints_it_point_by_point():
     assert gap < 1.0, f"the browser's path lies {gap:.2f} px from matplotlib's on average"
 
 
+def test_the_loss_panel_draws_its_curve_and_marker_where_matplotlib_paints_them(monkeypatch):
+    """The loss curve over steps and its marker at the shown step (a marker that shares the curve's y-only data):
+    the browser's magenta pixels on the loss axes within 1 px of matplotlib's on average, both ways."""
+    from scipy.spatial import cKDTree
+
+    from toylands.widgets import explorer
+
+    monkeypatch.setattr(explorer.plot, "color_of", lambda name: MAGENTA)  # the loss curve's colour: the optimizer's
+    ex = Explorer("himmelblau", "GD", lr=0.02, steps=300)  # the loss reaches zero: the last points are not drawn
+    for step in (300, 12):
+        ex.set(step=step)
+        want = mask(figure_png(ex))
+        with scene_page(ex) as page:
+            got = mask(stage_png(page))
+        assert len(want) > 100 and len(got) > 100
+        gap = (cKDTree(want).query(got)[0].max(), cKDTree(got).query(want)[0].mean())
+        assert gap[0] < 3 and gap[1] < 1.0, f"at step {step} the browser's loss panel lies {gap} px from matplotlib's"
+
+
 def test_the_sliders_redraw_without_a_kernel_and_a_click_snaps_to_a_start_computed_ahead():
     ex = Explorer("himmelblau", "GD", lr=0.01, steps=200)
     with scene_page(ex) as page:

@@ -192,7 +192,10 @@ function render({ model, el }) {
       if (L.lut) out.lutArr = new Uint8Array(L.lut.buffer ? L.lut.buffer.slice(L.lut.byteOffset, L.lut.byteOffset + L.lut.byteLength) : L.lut);
       return out;
     });
-    for (const L of layers) if (L.ref != null) L.xy = layers[L.ref].xy;   // a head shares its path's points
+    for (const L of layers) if (L.ref != null) {   // a head shares its path's points, and how they are laid out
+      L.xy = layers[L.ref].xy;
+      L.xindex = layers[L.ref].xindex;
+    }
     // drawn in order of depth (as matplotlib's zorder in Scene.paint): pictures, images, bands, lines, markers, labels
     const depth = { picture: -1, image: 0, band: 1, line: 2, vline: 2, hline: 2, dots: 3, head: 3, text: 4 };
     order = layers.map((L, i) => [L.style?.z ?? depth[L.kind], i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => layers[i]);
