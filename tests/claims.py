@@ -30,7 +30,22 @@ CLAIMS["00-welcome"] = [
      "tl.run(tl.gd(2.5), tl.bowl, [1.5, 1.0], steps=50).outcomes[0].kind == 'diverged'"),
     ("the explorer at lr = 0.02 shows 0.02, and the run converges",
      "ex.state['lr'] == 0.02 and ex.trajectory.outcomes[0].kind == 'converged'"),
+    ("(3, 2) is a minimum of height 0", "L([3.0, 2.0]) == 0 and any(np.allclose(c.x, [3, 2]) for c in L.minima)"),
+    ("the eight slopes and the steepest: along the gradient the slope is +|grad f|, every direction lies between",
+     "np.all(np.abs(slopes) <= np.linalg.norm(tl.himmelblau.grad([1.0, 1.0])) + 1e-9) and len(slopes) == 8"),
+    ("five default starts, five walkers", "traj.positions.shape[1] == 5 == len(tl.himmelblau.starts)"),
+    ("a run ends in one of five words", "tl.OUTCOMES == ('converged', 'resting', 'moving', 'escaped', 'diverged')"),
+    ("ravines are drawn with log-spaced levels, and the colour bar says so",
+     "'log-spaced' in plot.landscape_map(tl.rosenbrock).colorbar.ax.get_ylabel() and plt.close('all') is None"),
+    ("0.2: the term xy moves the minimum away from where the two squares vanish (1, -0.5)",
+     "np.linalg.norm(mine.grad([1.0, -0.5])) > 0.5 and np.linalg.norm(np.asarray(minimum) - [1, -0.5]) > 0.3"),
 ]
+
+SHORTCUTS["00-welcome"] = [
+    ("00.2", "the minimum of the two squares alone, read off the formula without the term xy", "(mine, (1.0, -0.5))"),
+    ("00.2", "Himmelblau's minimum printed above", "(mine, (3.0, 2.0))"),
+]
+THIRD_EDITION |= {"00-welcome"}
 
 CLAIMS["01-a-tour-of-landscapes"] = [
     ("the six-hump camel has six minima: two global and four local",
