@@ -35,8 +35,10 @@ CLAIMS["00-welcome"] = [
      "np.all(np.abs(slopes) <= np.linalg.norm(tl.himmelblau.grad([1.0, 1.0])) + 1e-9) and len(slopes) == 8"),
     ("five default starts, five walkers", "traj.positions.shape[1] == 5 == len(tl.himmelblau.starts)"),
     ("a run ends in one of five words", "tl.OUTCOMES == ('converged', 'resting', 'moving', 'escaped', 'diverged')"),
-    ("ravines are drawn with log-spaced levels, and the colour bar says so",
-     "'log-spaced' in plot.landscape_map(tl.rosenbrock).colorbar.ax.get_ylabel() and plt.close('all') is None"),
+    ("where heights span decades (Himmelblau, Rosenbrock) the levels are log-spaced and the colour bar says so; the "
+     "double well's are not",
+     "all('log-spaced' in plot.landscape_map(tl.get(n)).colorbar.ax.get_ylabel() for n in ('himmelblau', 'rosenbrock')) "
+     "and 'log-spaced' not in plot.landscape_map(tl.double_well).colorbar.ax.get_ylabel() and plt.close('all') is None"),
     ("0.2: the term xy moves the minimum away from where the two squares vanish (1, -0.5)",
      "np.linalg.norm(mine.grad([1.0, -0.5])) > 0.5 and np.linalg.norm(np.asarray(minimum) - [1, -0.5]) > 0.3"),
 ]
