@@ -54,13 +54,15 @@ def _00_1(kinds):
 @exercise("00.2", "your own landscape", points=2, answer=(landscape, point(2)))
 def _00_2(mine, minimum):
     P = np.random.default_rng(0).uniform(-2, 2, (20, 2))
-    want = (P[:, 0] - 1) ** 2 + 2 * (P[:, 1] + 0.5) ** 2
+    want = (P[:, 0] - 1) ** 2 + 2 * (P[:, 1] + 0.5) ** 2 + P[:, 0] * P[:, 1]
     if mine.dim != 2 or not np.allclose(mine(P), want):
-        raise Wrong("your f does not compute (x - 1)^2 + 2 (y + 0.5)^2: check it on a few points, e.g. mine([1, -0.5]).")
+        raise Wrong("your f does not compute (x - 1)^2 + 2 (y + 0.5)^2 + x y: check it on a few points, e.g. mine([1, 1]) "
+                    "is 5.5.")  # fmt: skip
     p = np.asarray(minimum, dtype=float)
     if np.linalg.norm(mine.grad(p)) > 1e-6:
-        raise Wrong("that is not where the gradient vanishes: try tl.critical_points(mine).")
-    return "a landscape of your own, and its minimum found by the search."
+        raise Wrong("the gradient does not vanish there, so it is not the minimum: let tl.critical_points(mine) find it "
+                    "(the term x y moves it away from where the two squares vanish).")  # fmt: skip
+    return "a landscape of your own, and its minimum found by the search: the cross term x y pulled it off (1, -0.5)."
 
 
 @exercise("00.3", "the steepest way down", kind="explain", points=1, answer=(point(2), number),

@@ -30,7 +30,24 @@ CLAIMS["00-welcome"] = [
      "tl.run(tl.gd(2.5), tl.bowl, [1.5, 1.0], steps=50).outcomes[0].kind == 'diverged'"),
     ("the explorer at lr = 0.02 shows 0.02, and the run converges",
      "ex.state['lr'] == 0.02 and ex.trajectory.outcomes[0].kind == 'converged'"),
+    ("(3, 2) is a minimum of height 0", "L([3.0, 2.0]) == 0 and any(np.allclose(c.x, [3, 2]) for c in L.minima)"),
+    ("the eight slopes and the steepest: along the gradient the slope is +|grad f|, every direction lies between",
+     "np.all(np.abs(slopes) <= np.linalg.norm(tl.himmelblau.grad([1.0, 1.0])) + 1e-9) and len(slopes) == 8"),
+    ("five default starts, five walkers", "traj.positions.shape[1] == 5 == len(tl.himmelblau.starts)"),
+    ("a run ends in one of five words", "tl.OUTCOMES == ('converged', 'resting', 'moving', 'escaped', 'diverged')"),
+    ("where heights span decades (Himmelblau, Rosenbrock) the levels are log-spaced and the colour bar says so; the "
+     "double well's are not",
+     "all('log-spaced' in plot.landscape_map(tl.get(n)).colorbar.ax.get_ylabel() for n in ('himmelblau', 'rosenbrock')) "
+     "and 'log-spaced' not in plot.landscape_map(tl.double_well).colorbar.ax.get_ylabel() and plt.close('all') is None"),
+    ("0.2: the term xy moves the minimum away from where the two squares vanish (1, -0.5)",
+     "np.linalg.norm(mine.grad([1.0, -0.5])) > 0.5 and np.linalg.norm(np.asarray(minimum) - [1, -0.5]) > 0.3"),
 ]
+
+SHORTCUTS["00-welcome"] = [
+    ("00.2", "the minimum of the two squares alone, read off the formula without the term xy", "(mine, (1.0, -0.5))"),
+    ("00.2", "Himmelblau's minimum printed above", "(mine, (3.0, 2.0))"),
+]
+THIRD_EDITION |= {"00-welcome"}
 
 CLAIMS["01-a-tour-of-landscapes"] = [
     ("the six-hump camel has six minima: two global and four local",
@@ -47,12 +64,38 @@ CLAIMS["01-a-tour-of-landscapes"] = [
      "for s in tl.get(n).minimum_sets)"),
     ("the search finds Himmelblau's nine critical points: four minima, four saddles, one maximum",
      "sorted(c.kind for c in found) == ['max'] + ['min'] * 4 + ['saddle'] * 4"),
+    ("the monkey saddle has three valleys: along a circle round the origin the loss falls below 0 three times",
+     "all(int(np.sum(np.diff(np.sign(tl.monkey_saddle(np.stack([np.cos(t), np.sin(t)], -1)))) != 0)) == 6 "
+     "for t in [np.linspace(0.01, 2 * np.pi + 0.01, 721)])"),
+    ("Rosenbrock's ravine: on its floor the gradient points at the wall, within a few degrees of across the floor",
+     "all(abs(tl.rosenbrock.grad(np.array([x, x * x + 0.1])) @ np.array([1, 2 * x])) "
+     "/ np.linalg.norm(tl.rosenbrock.grad(np.array([x, x * x + 0.1]))) / np.hypot(1, 2 * x) < 0.1 for x in (-1.0, 0.5))"),
+    ("the sigmoid plateau is wide: on a third of its box the gradient is under a tenth of its largest",
+     "np.mean((g_ := np.linalg.norm(tl.sigmoid_plateau.grad(np.stack(np.meshgrid(np.linspace(-6, 6, 60), "
+     "np.linspace(-6, 6, 60)), -1).reshape(-1, 2)), axis=-1)) < 0.1 * g_.max()) > 0.3"),
+    ("at the cliff the gradient is huge: more than ten times its median over the box",
+     "(g_ := np.linalg.norm(tl.cliff.grad(np.stack(np.meshgrid(np.linspace(-3, 3, 60), np.linspace(-2, 2, 60)), -1)"
+     ".reshape(-1, 2)), axis=-1)).max() > 10 * np.median(g_)"),
+    ("the cross has two lines of minima that cross, with a zero eigenvalue along them",
+     "len(tl.cross.minimum_sets) == 2 and all(abs(tl.hessian_eig(tl.cross, s.points(5))[0][:, 0]).max() < 1e-9 "
+     "for s in tl.cross.minimum_sets)"),
+    ("the three-hump camel has a critical point near (1.07, -0.54)",
+     "np.abs(tl.newton_refine(tl.three_hump_camel, [1.07, -0.54]) - [1.07, -0.54]).max() < 0.01"),
+    ("Styblinski-Tang: four minima, one in each quarter of its box",
+     "sorted((c.x[0] > 0, c.x[1] > 0) for c in tl.styblinski_tang.minima) == [(False, False), (False, True), (True, False), "
+     "(True, True)]"),
+    ("on the six-hump camel, which minimum a run ends in depends on where it starts",
+     "len(set(tl.run(tl.gd(0.02), tl.six_hump_camel, steps=300).ended_in.tolist())) > 1"),
+    ("1.3: x^4 + y^4 has a zero Hessian at the origin, yet is a minimum", "np.allclose(quartic.hessian([0.0, 0.0]), 0)"),
 ]
 
 SHORTCUTS["01-a-tour-of-landscapes"] = [
     ("01.2", "the start between two minima, not refined", "(-2.9, 0.0)"),
     ("01.2", "a minimum of the function (read off the map)", "tuple(tl.styblinski_tang.minima[0].x)"),
+    ("01.2", "the midpoint of two neighbouring minima", "tuple((np.asarray(tl.styblinski_tang.minima[0].x) "
+     "+ tl.styblinski_tang.minima[1].x) / 2)"),
 ]
+THIRD_EDITION |= {"01-a-tour-of-landscapes"}
 
 CLAIMS["02-gradient-descent-and-the-learning-rate"] = [
     ("the smallest learning rate crawls, the middle one gets there, the largest blows up",

@@ -545,3 +545,25 @@ def test_an_unknown_spelling_of_a_word_is_told_as_such_with_the_allowed_words():
     assert evaluate("w.2", "lbfgs") == (False, "best = 'lbfgs' is a spelling this exercise does not know: write one of "
                                                "'L-BFGS', 'Adam', 'GD' (case, spaces, '-' and '_' do not matter).")  # fmt: skip
     assert evaluate("w.2", "adam") == (False, "best = 'adam' is not right: read the table's lowest median.")
+
+
+def test_close_says_how_far_off_only_coarsely_so_that_bisection_finds_nothing():
+    """Within ten times the answer the feedback names no direction: a student who halves the interval on "too large"
+    and "too small" learns nothing, and the messages for values on either side of the answer are the same."""
+    from toylands.exercises import close
+
+    def said(v, target=0.45, rel=0.01):
+        try:
+            close(v, target, rel, "b2", "measure it.")
+        except Wrong as e:
+            return str(e).replace(f"{v:.4g}", "v")
+        return "right"
+
+    assert said(0.4525) == "right"
+    near = {said(v) for v in (0.05, 0.2, 0.44, 0.46, 0.9, 4.4)}
+    assert near == {"b2 = v is not within 1% of the right value: measure it."}
+    assert said(0.04) == "b2 = v is far off (more than ten times too small): measure it."
+    assert said(5.0) == "b2 = v is far off (more than ten times too large): measure it."
+    assert said(-0.45) == "b2 = v has the wrong sign: measure it."
+    assert said(0.3, rel=1e-9) == "b2 = v does not agree with the right value to about 9 digits: measure it."
+    assert said(float("nan")) == "b2 is not finite: measure it."

@@ -347,7 +347,8 @@ def test_checks_give_feedback_without_the_answer(capsys, monkeypatch):
     right = 2 / np.linalg.eigvalsh(tl.himmelblau.hessian([3.0, 2.0])).max()  # 02.1: 2 / lambda_max at (3, 2)
     assert check("02.1", 0.05) is None
     out = capsys.readouterr().out
-    assert out.startswith("✗") and "too large" in out and f"{right:.3g}" not in out and f"{right:.2g}" not in out
+    assert out.startswith("✗") and "not within" in out and f"{right:.3g}" not in out and f"{right:.2g}" not in out
+    assert "too large" not in out and "too small" not in out, "no direction to bisect on"
     check("02.1", ...)
     assert "not answered yet" in capsys.readouterr().out
     check("02.1", "0.04")

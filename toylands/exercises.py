@@ -734,16 +734,32 @@ def audit(key: str, answers: tuple | None = None, solution: str = "") -> list[st
 
 
 def close(value, target, rel: float, what: str, hint: str):
-    """Raise Wrong unless ``value`` is within ``rel`` of ``target`` (never revealing the target)."""
+    """Raise Wrong unless ``value`` is within ``rel`` of ``target``, never revealing the target, and saying how far off
+    only coarsely, so that the target cannot be found by bisection: the wrong sign, or more than ten times too large
+    or too small, is said; a value nearer than that is told only that it is not within the tolerance."""
     try:
         v = float(value)
     except (TypeError, ValueError):
         raise Wrong(f"{what} should be a number; got {type(value).__name__}.") from None
     if not np.isfinite(v):
         raise Wrong(f"{what} is not finite: {hint}")
-    if abs(v - target) > rel * abs(target):
-        direction = "too large" if v > target else "too small"
-        raise Wrong(f"{what} = {v:.4g} is {direction}: {hint}")
+    if abs(v - target) <= rel * abs(target):
+        return
+    if v * target < 0:
+        how = "has the wrong sign"
+    elif v != 0 and target != 0 and not 0.1 <= v / target <= 10:
+        how = f"is far off (more than ten times too {'large' if abs(v) > abs(target) else 'small'})"
+    else:
+        how = _not_within(rel)
+    raise Wrong(f"{what} = {v:.4g} {how}: {hint}")
+
+
+def _not_within(rel: float) -> str:
+    """A value outside the relative tolerance ``rel``, in words: "is not within 2% of the right value", or for a tiny
+    tolerance "does not agree with the right value to about 9 digits"."""
+    if rel >= 1e-4:
+        return f"is not within {rel * 100:g}% of the right value"
+    return f"does not agree with the right value to about {round(-np.log10(rel))} digits"
 
 
 def same_word(value, allowed: set, what: str, hint: str, known=None):
