@@ -103,8 +103,9 @@ THIRD_EDITION |= {"02-gradient-descent-and-the-learning-rate"}
 CLAIMS["03-momentum-and-nesterov"] = [
     ("about kappa steps: ten times the condition number costs about ten times the steps",
      "9 < gd_steps[1000.0] / gd_steps[100.0] < 11"),
-    ("momentum and Nesterov reach the minimum far sooner than gradient descent, Nesterov first",
-     "0 <= race['Nesterov'].steps_to(1e-6)[0] < race['Momentum'].steps_to(1e-6)[0] and race['GD'].steps_to(1e-6)[0] == -1"),
+    ("both momentum methods get below 1e-6 within about 80 of the 150 steps, Nesterov first; gradient descent not at all",
+     "0 <= race['Nesterov'].steps_to(1e-6)[0] < race['Momentum'].steps_to(1e-6)[0] <= 80 "
+     "and race['GD'].steps_to(1e-6)[0] == -1"),
     ("at lr 0.035 gradient descent (lr lambda_max = 1.75 < 2) and heavy ball stay stable; Nesterov diverges",
      "np.isclose(0.035 * 50, 1.75) and [push[k].outcomes[0].kind for k in ('GD', 'Momentum', 'Nesterov')] "
      "== ['moving', 'converged', 'diverged']"),
@@ -122,6 +123,45 @@ CLAIMS["03-momentum-and-nesterov"] += [
      "580 < int(np.argmax(tl.run(tl.gd(1.9 / 100), tl.get('ill_conditioned_bowl', kappa=100.0), [2.0, 1.0], 2000)"
      ".values[:, 0] < 1e-10)) < 660"),
 ]
+
+CLAIMS["03-momentum-and-nesterov"] += [
+    ("at lr 0.035 on the race's bowl heavy ball's edge is 2 * 1.8 / 50 = 0.072, well above it",
+     "np.isclose(2 * 1.8 / 50, 0.072) and 0.035 < 0.072"),
+    ("Nesterov blows up within a few steps, the other two hold", "push['Nesterov'].stopped_at[0] < 20"),
+    ("3.1's feedback: Nesterov's edge is below heavy ball's and even below gradient descent's 2 / lambda_max",
+     "nesterov_edge < 2 / 100 < 2 * 1.9 / 100"),
+    ("Rosenbrock, beta = 0.9: it takes the bend without overshooting and ends about 0.02 from the minimum",
+     "ex.state['momentum'] == 0.9 and ex.trajectory.positions[:, 0, 0].max() < 1 "
+     "and 0.01 < np.linalg.norm(ex.trajectory.final[0] - 1) < 0.03"),
+    ("beta = 0.99 overshoots: across x = 1 more than a dozen times, and still ends nearest the minimum",
+     "(lambda t: np.sum(np.diff(np.sign(t.positions[:, 1, 0] - 1)) != 0) > 12 "
+     "and np.argmin(np.linalg.norm(t.final - 1, axis=-1)) == 1)"
+     "(tl.run(tl.momentum(1e-3, np.array([0.9, 0.99, 0.5])), tl.rosenbrock, ex.start, 1000))"),
+    ("beta = 0.5 crawls: after 1,000 steps it is still at x about 0.4, about 1 from the minimum",
+     "(lambda t: abs(t.final[0, 0] - 0.4) < 0.05 and 0.9 < np.linalg.norm(t.final[0] - 1) < 1.1)"
+     "(tl.run(tl.momentum(1e-3, 0.5), tl.rosenbrock, ex.start, 1000))"),
+    ("3.3's feedback: the diagonal would have said 0.5", "2 * 1.5 / 6 == 0.5 and tilted_edge < 0.9 * 0.5"),
+    ("summary: Polyak's pair needs about sqrt(kappa) steps: ten times kappa, three to four times the steps (to 1e-6)",
+     "(lambda n: 3 < n(1000.0) / n(100.0) < 4)(lambda k: int(tl.run(tl.momentum(4 / (np.sqrt(k) + 1) ** 2, "
+     "((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2), tl.ill_conditioned_bowl.with_params(kappa=k), [2.0, 1.0], 3000)"
+     ".steps_to(1e-6)[0]))"),
+    ("summary and 3.4: over a short run a pair near Polyak's does better, 60 steps to 1e-10 against its 93",
+     "int(first.min()) == 60 and int(np.argmax(tl.run(tl.momentum(4 / 11 ** 2, (9 / 11) ** 2), bowl100, [2.0, 1.0], 150)"
+     ".values[:, 0] < 1e-10)) == 93 and abs(fast_lr / (4 / 121) - 1) < 0.1 and abs(fast_beta - (9 / 11) ** 2) < 0.05"),
+]
+SHORTCUTS["03-momentum-and-nesterov"] = [
+    ("03.1", "heavy ball's edge 2 (1 + beta) / lambda_max", "2 * (1 + 0.9) / 100"),
+    ("03.1", "gradient descent's edge 2 / lambda_max", "2 / 100"),
+    ("03.1", "Nesterov's formula at the race's beta = 0.8, not 0.9", "(2 + 2 * 0.8) / ((1 + 2 * 0.8) * 100)"),
+    ("03.2", "gradient descent's step, with no velocity", "lambda grad, velocity, lr=0.01, beta=0.9: (-lr * grad, velocity)"),
+    ("03.2", "Nesterov's step, the one expression in which the two differ",
+     "lambda grad, velocity, lr=0.01, beta=0.9: (-lr * (grad + beta * (beta * velocity + grad)), beta * velocity + grad)"),
+    ("03.3", "the largest diagonal entry of the Hessian in place of its largest eigenvalue", "2 * (1 + 0.5) / 6"),
+    ("03.3", "the bowl's rule 2 (1 + beta) / kappa with the ravine's kappa = 7 / 2", "2 * (1 + 0.5) / (7 / 2)"),
+    ("03.4", "Polyak's optimum for kappa = 100", "(4 / (np.sqrt(100) + 1) ** 2, ((np.sqrt(100) - 1) / (np.sqrt(100) + 1)) ** 2)"),
+    ("03.4", "the phase diagram's fastest pair (kappa = 50)", "(float(lrs[i]), float(betas[j]))"),
+]
+THIRD_EDITION |= {"03-momentum-and-nesterov"}
 
 CLAIMS["04-adaptive-methods"] = [
     ("tl.tune's chosen rates are never at the edge of the grid", "not any(t.at_edge for t in (*axis_best.values(), *fair.values()))"),
