@@ -273,7 +273,8 @@ def _04_1(adagrad_loss):
     want = float(run(optim.adagrad(lr), turned, [2.5, 0.5], 300).final_values[0])
     close(adagrad_loss, want, 0.05, "adagrad_loss", "tune tl.adagrad on the turned ravine with the grid and steps given, "
           "run it with t.lr from (2.5, 0.5), and give traj.final_values[0].")  # fmt: skip
-    return "AdaGrad, tuned, is no better than gradient descent here: a turned ravine is not something it can scale away."
+    return ("AdaGrad, tuned, no longer gets below 1e-6 within 300 steps: a turned ravine is not something it can scale "
+            "away.")
 
 
 def _rmsprop_without_root(grad, v, lr=0.01, alpha=0.99, eps=1e-8):
@@ -297,20 +298,31 @@ def _04_2(rmsprop_update):
     return "the same path as tl.rmsprop."
 
 
-@exercise("04.3", "AdamW's box", kind="explain", points=1, answer=number)
-def _04_3(largest):
-    strong = run(optim.adamw(0.05, weight_decay=2.0), get("booth"), [-8.0, -8.0], 8000)
-    close(largest, float(np.abs(strong.final[0]).max()), 1e-3, "largest",
-          "run tl.adamw(0.05, weight_decay=2.0) from (-8, -8) for 8,000 steps; take the larger |coordinate| at the end.")
-    return "both coordinates rest at the face of the box, 1 / lambda: the decay, not the loss, decides where AdamW stops."
+@exercise("04.3", "AdamW's box, half full", kind="explain", points=1, answer=number)
+def _04_3(rest_x):
+    y = 1 / 0.4  # y rests on the face of the box; x where Booth's gradient in x, 10 x + 8 y - 34, vanishes
+    want = (34 - 8 * y) / 10
+    v = float(rest_x)
+    if not np.isfinite(v) or abs(v - want) > 0.01 * abs(want):
+        raise Wrong(f"rest_x = {v:.4g} is not where x comes to rest. A coordinate rests on the face of the box only while "
+                    "its gradient keeps pushing it out; inside the box its step must vanish. Which coordinate presses on the "
+                    "face, and where is the other one's gradient 0 with the first one there? (A run of 8,000 or 20,000 "
+                    "steps has not arrived yet.)")
+    return ("y rests on the face 1 / lambda, where the loss still pushes it; x rests inside, where its own gradient "
+            "vanishes: the box limits only the coordinates the loss pushes out of it.")
 
 
 @exercise("04.4", "how short a memory breaks Adam", kind="challenge", answer=number)
 def _04_4(largest_failing_b2):
     b2s = np.round(np.arange(0.05, 0.96, 0.05), 2)
     ends = run_online(optim.adam(optim.inverse_sqrt(0.5), b1=0.0, b2=b2s), reddi(3.0), steps=6000).final
-    close(largest_failing_b2, float(b2s[ends > 0].max()), 1e-9, "largest_failing_b2",
-          "run all nineteen values of b2 at once (b2=b2s) and look at which end above 0.")  # fmt: skip
+    want = float(b2s[ends > 0].max())
+    v = float(largest_failing_b2)
+    if not np.any(np.isclose(v, b2s, rtol=0, atol=1e-9)):
+        raise Wrong(f"largest_failing_b2 = {v:.4g} is not one of the nineteen values 0.05, 0.10, ..., 0.95.")
+    if not np.isclose(v, want, rtol=0, atol=1e-9):
+        raise Wrong(f"largest_failing_b2 = {v:.4g} is not the one: the rule 1 / (1 + 3^2) only says where the failure is "
+                    "sure. Run all nineteen values of b2 at once (b2=b2s) and look at which end above 0.")
     return "below it Adam forgets the rare large gradient between two visits; above it the memory spans the period."
 
 

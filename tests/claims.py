@@ -184,6 +184,35 @@ CLAIMS["04-adaptive-methods"] = [
      "tl.online.run_online(tl.adam(lr, b1=0.0, b2=0.99), problem, steps=6000).final[0] < -0.99"),
 ]
 
+CLAIMS["04-adaptive-methods"] += [
+    ("along the axes AdaGrad and RMSprop get there in 7 and 23 steps; Adam needs 168, hardly fewer than momentum's 173",
+     "[int(axis_race[k].steps_to(1e-6)[0]) for k in ('AdaGrad', 'RMSprop', 'Adam', 'Momentum')] == [7, 23, 168, 173]"),
+    ("4.1's feedback: tuned AdaGrad no longer gets below 1e-6 within 300 steps on the turned ravine", "adagrad_loss > 1e-6"),
+    ("summary: Adam, on both ravines, is about as fast as momentum",
+     "all(abs(int(r['Adam'].steps_to(1e-6)[0]) - int(r['Momentum'].steps_to(1e-6)[0])) <= 15 for r in (axis_race, turned_race))"),
+    ("RMSprop's loss curve on Rosenbrock jumps up several times (by half or more in one step)",
+     "np.sum(valley['RMSprop'].values[1:, 0] > 1.5 * valley['RMSprop'].values[:-1, 0]) >= 3"),
+    ("4.3: with weight decay 0.4, y rests on the face 2.5 and x inside, at 1.4 (a run of 40,000 steps is within 0.01)",
+     "(lambda t: abs(t.final[0, 0] - 1.4) < 0.01 and abs(t.final[0, 1] - 2.5) < 0.01 and t.final[0].max() <= 2.5)"
+     "(tl.run(tl.adamw(0.05, weight_decay=0.4), tl.booth, [-8.0, -8.0], steps=40000)) and abs(rest_x - 1.4) < 1e-9"),
+    ("4.4: the largest failing beta2 is well above the rule's 1 / (1 + 3^2) = 0.1", "largest_failing_b2 >= 4 * 0.1"),
+]
+SHORTCUTS["04-adaptive-methods"] = [
+    ("04.1", "gradient descent's loss on the axis-aligned bowl", "float(axis_race['GD'].final_values[0])"),
+    ("04.1", "the 1e-6 of the question", "1e-6"),
+    ("04.2", "AdaGrad's accumulator from the table, in place of RMSprop's average",
+     "lambda grad, v, lr=0.01, alpha=0.99, eps=1e-8: (-lr * grad / (np.sqrt(v + grad**2) + eps), v + grad**2)"),
+    ("04.2", "a plain gradient step", "lambda grad, v, lr=0.01, alpha=0.99, eps=1e-8: (-lr * grad, v)"),
+    ("04.3", "the bold rule's face of the box, 1 / lambda", "1 / 0.4"),
+    ("04.3", "the minimum's x = 1", "1.0"),
+    ("04.3", "where x is after 8,000 steps",
+     "float(tl.run(tl.adamw(0.05, weight_decay=0.4), tl.booth, [-8.0, -8.0], steps=8000).final[0, 0])"),
+    ("04.3", "where AdamW's x is in the lesson's run with lambda = 0.5", "float(decays['AdamW'].final[0, 0])"),
+    ("04.4", "the rule 1 / (1 + 3^2)", "0.1"),
+    ("04.4", "the first beta2 of the grid", "0.05"),
+]
+THIRD_EDITION |= {"04-adaptive-methods"}
+
 CLAIMS["05-saddles-and-plateaus"] = [
     ("minima among random symmetric matrices are far rarer than coin flips, from d = 2 on",
      "all(share[d] < 2.0 ** -d * 0.7 for d in (2, 5)) and share[10] == 0 and share[20] == 0"),
