@@ -146,8 +146,9 @@ THIRD_EDITION |= {"02-gradient-descent-and-the-learning-rate"}
 CLAIMS["03-momentum-and-nesterov"] = [
     ("about kappa steps: ten times the condition number costs about ten times the steps",
      "9 < gd_steps[1000.0] / gd_steps[100.0] < 11"),
-    ("momentum and Nesterov reach the minimum far sooner than gradient descent, Nesterov first",
-     "0 <= race['Nesterov'].steps_to(1e-6)[0] < race['Momentum'].steps_to(1e-6)[0] and race['GD'].steps_to(1e-6)[0] == -1"),
+    ("both momentum methods get below 1e-6 within about 80 of the 150 steps, Nesterov first; gradient descent not at all",
+     "0 <= race['Nesterov'].steps_to(1e-6)[0] < race['Momentum'].steps_to(1e-6)[0] <= 80 "
+     "and race['GD'].steps_to(1e-6)[0] == -1"),
     ("at lr 0.035 gradient descent (lr lambda_max = 1.75 < 2) and heavy ball stay stable; Nesterov diverges",
      "np.isclose(0.035 * 50, 1.75) and [push[k].outcomes[0].kind for k in ('GD', 'Momentum', 'Nesterov')] "
      "== ['moving', 'converged', 'diverged']"),
@@ -165,6 +166,45 @@ CLAIMS["03-momentum-and-nesterov"] += [
      "580 < int(np.argmax(tl.run(tl.gd(1.9 / 100), tl.get('ill_conditioned_bowl', kappa=100.0), [2.0, 1.0], 2000)"
      ".values[:, 0] < 1e-10)) < 660"),
 ]
+
+CLAIMS["03-momentum-and-nesterov"] += [
+    ("at lr 0.035 on the race's bowl heavy ball's edge is 2 * 1.8 / 50 = 0.072, well above it",
+     "np.isclose(2 * 1.8 / 50, 0.072) and 0.035 < 0.072"),
+    ("Nesterov blows up within a few steps, the other two hold", "push['Nesterov'].stopped_at[0] < 20"),
+    ("3.1's feedback: Nesterov's edge is below heavy ball's and even below gradient descent's 2 / lambda_max",
+     "nesterov_edge < 2 / 100 < 2 * 1.9 / 100"),
+    ("Rosenbrock, beta = 0.9: it takes the bend without overshooting and ends about 0.02 from the minimum",
+     "ex.state['momentum'] == 0.9 and ex.trajectory.positions[:, 0, 0].max() < 1 "
+     "and 0.01 < np.linalg.norm(ex.trajectory.final[0] - 1) < 0.03"),
+    ("beta = 0.99 overshoots: across x = 1 more than a dozen times, and still ends nearest the minimum",
+     "(lambda t: np.sum(np.diff(np.sign(t.positions[:, 1, 0] - 1)) != 0) > 12 "
+     "and np.argmin(np.linalg.norm(t.final - 1, axis=-1)) == 1)"
+     "(tl.run(tl.momentum(1e-3, np.array([0.9, 0.99, 0.5])), tl.rosenbrock, ex.start, 1000))"),
+    ("beta = 0.5 crawls: after 1,000 steps it is still at x about 0.4, about 1 from the minimum",
+     "(lambda t: abs(t.final[0, 0] - 0.4) < 0.05 and 0.9 < np.linalg.norm(t.final[0] - 1) < 1.1)"
+     "(tl.run(tl.momentum(1e-3, 0.5), tl.rosenbrock, ex.start, 1000))"),
+    ("3.3's feedback: the diagonal would have said 0.5", "2 * 1.5 / 6 == 0.5 and tilted_edge < 0.9 * 0.5"),
+    ("summary: Polyak's pair needs about sqrt(kappa) steps: ten times kappa, three to four times the steps (to 1e-6)",
+     "(lambda n: 3 < n(1000.0) / n(100.0) < 4)(lambda k: int(tl.run(tl.momentum(4 / (np.sqrt(k) + 1) ** 2, "
+     "((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2), tl.ill_conditioned_bowl.with_params(kappa=k), [2.0, 1.0], 3000)"
+     ".steps_to(1e-6)[0]))"),
+    ("summary and 3.4: over a short run a pair near Polyak's does better, 60 steps to 1e-10 against its 93",
+     "int(first.min()) == 60 and int(np.argmax(tl.run(tl.momentum(4 / 11 ** 2, (9 / 11) ** 2), bowl100, [2.0, 1.0], 150)"
+     ".values[:, 0] < 1e-10)) == 93 and abs(fast_lr / (4 / 121) - 1) < 0.1 and abs(fast_beta - (9 / 11) ** 2) < 0.05"),
+]
+SHORTCUTS["03-momentum-and-nesterov"] = [
+    ("03.1", "heavy ball's edge 2 (1 + beta) / lambda_max", "2 * (1 + 0.9) / 100"),
+    ("03.1", "gradient descent's edge 2 / lambda_max", "2 / 100"),
+    ("03.1", "Nesterov's formula at the race's beta = 0.8, not 0.9", "(2 + 2 * 0.8) / ((1 + 2 * 0.8) * 100)"),
+    ("03.2", "gradient descent's step, with no velocity", "lambda grad, velocity, lr=0.01, beta=0.9: (-lr * grad, velocity)"),
+    ("03.2", "Nesterov's step, the one expression in which the two differ",
+     "lambda grad, velocity, lr=0.01, beta=0.9: (-lr * (grad + beta * (beta * velocity + grad)), beta * velocity + grad)"),
+    ("03.3", "the largest diagonal entry of the Hessian in place of its largest eigenvalue", "2 * (1 + 0.5) / 6"),
+    ("03.3", "the bowl's rule 2 (1 + beta) / kappa with the ravine's kappa = 7 / 2", "2 * (1 + 0.5) / (7 / 2)"),
+    ("03.4", "Polyak's optimum for kappa = 100", "(4 / (np.sqrt(100) + 1) ** 2, ((np.sqrt(100) - 1) / (np.sqrt(100) + 1)) ** 2)"),
+    ("03.4", "the phase diagram's fastest pair (kappa = 50)", "(float(lrs[i]), float(betas[j]))"),
+]
+THIRD_EDITION |= {"03-momentum-and-nesterov"}
 
 CLAIMS["04-adaptive-methods"] = [
     ("tl.tune's chosen rates are never at the edge of the grid", "not any(t.at_edge for t in (*axis_best.values(), *fair.values()))"),
@@ -186,6 +226,38 @@ CLAIMS["04-adaptive-methods"] = [
     ("with beta2 = 0.99 Adam finds x = -1 too",
      "tl.online.run_online(tl.adam(lr, b1=0.0, b2=0.99), problem, steps=6000).final[0] < -0.99"),
 ]
+
+CLAIMS["04-adaptive-methods"] += [
+    ("along the axes AdaGrad and RMSprop get there in 7 and 23 steps; Adam needs 168, hardly fewer than momentum's 173",
+     "[int(axis_race[k].steps_to(1e-6)[0]) for k in ('AdaGrad', 'RMSprop', 'Adam', 'Momentum')] == [7, 23, 168, 173]"),
+    ("4.1's feedback: tuned AdaGrad no longer gets below 1e-6 within 300 steps on the turned ravine", "adagrad_loss > 1e-6"),
+    ("summary: Adam, on both ravines, is about as fast as momentum",
+     "all(abs(int(r['Adam'].steps_to(1e-6)[0]) - int(r['Momentum'].steps_to(1e-6)[0])) <= 15 for r in (axis_race, turned_race))"),
+    ("RMSprop's loss curve on Rosenbrock jumps up twice (by half or more a step), late in the run (after step 300)",
+     "(lambda up: int(up[0]) + int(np.sum(up[1:] & ~up[:-1])) == 2 and np.nonzero(up)[0].min() > 300)"
+     "(valley['RMSprop'].values[1:, 0] > 1.5 * valley['RMSprop'].values[:-1, 0])"),
+    ("Reddi's problem: in each period of three steps one large gradient (3) and two small ones (-1)",
+     "sorted(float(problem.grad(t, 0.0)) for t in (1, 2, 3)) == [-1.0, -1.0, 3.0] and np.isclose(problem.average(1.0), 1 / 3)"),
+    ("4.3: with weight decay 0.4, y rests on the face 2.5 and x inside, at 1.4 (a run of 40,000 steps is within 0.01)",
+     "(lambda t: abs(t.final[0, 0] - 1.4) < 0.01 and abs(t.final[0, 1] - 2.5) < 0.01 and t.final[0].max() <= 2.5)"
+     "(tl.run(tl.adamw(0.05, weight_decay=0.4), tl.booth, [-8.0, -8.0], steps=40000)) and abs(rest_x - 1.4) < 1e-9"),
+    ("4.4: the largest failing beta2 is well above the rule's 1 / (1 + 3^2) = 0.1", "largest_failing_b2 >= 4 * 0.1"),
+]
+SHORTCUTS["04-adaptive-methods"] = [
+    ("04.1", "gradient descent's loss on the axis-aligned bowl", "float(axis_race['GD'].final_values[0])"),
+    ("04.1", "the 1e-6 of the question", "1e-6"),
+    ("04.2", "AdaGrad's accumulator from the table, in place of RMSprop's average",
+     "lambda grad, v, lr=0.01, alpha=0.99, eps=1e-8: (-lr * grad / (np.sqrt(v + grad**2) + eps), v + grad**2)"),
+    ("04.2", "a plain gradient step", "lambda grad, v, lr=0.01, alpha=0.99, eps=1e-8: (-lr * grad, v)"),
+    ("04.3", "the bold rule's face of the box, 1 / lambda", "1 / 0.4"),
+    ("04.3", "the minimum's x = 1", "1.0"),
+    ("04.3", "where x is after 8,000 steps",
+     "float(tl.run(tl.adamw(0.05, weight_decay=0.4), tl.booth, [-8.0, -8.0], steps=8000).final[0, 0])"),
+    ("04.3", "where AdamW's x is in the lesson's run with lambda = 0.5", "float(decays['AdamW'].final[0, 0])"),
+    ("04.4", "the rule 1 / (1 + 3^2)", "0.1"),
+    ("04.4", "the first beta2 of the grid", "0.05"),
+]
+THIRD_EDITION |= {"04-adaptive-methods"}
 
 CLAIMS["05-saddles-and-plateaus"] = [
     ("minima among random symmetric matrices are far rarer than coin flips, from d = 2 on",
