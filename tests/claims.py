@@ -209,6 +209,11 @@ CLAIMS["06-symmetry-valleys"] = [
 
 CLAIMS["06-symmetry-valleys"] += [
     ("four starts on the permutation landscape", "traj.runs == 4"),
+    ("the teacher and its mirror image across the diagonal, and between them, on the diagonal, a permutation saddle",
+     "sorted(c.kind for c in tl.permutation_2d.critical) == ['min', 'min', 'saddle'] "
+     "and tuple(tl.permutation_2d.minima[0].x[::-1]) == tuple(tl.permutation_2d.minima[1].x) "
+     "and [c.x[0] == c.x[1] for c in tl.permutation_2d.critical if c.kind == 'saddle'] == [True]"),
+    ("the run from (0.5, -0.5) stays on the line w1 = -w2", "np.allclose(hyper_runs.positions[:, 3, 0], -hyper_runs.positions[:, 3, 1])"),
     ("the ring has a circle of minima and a maximum in the middle; the cross's Hessian at the origin is zero",
      "[s.kind for s in tl.ring.minimum_sets] == ['min'] and tl.ring.critical[0].kind == 'max' "
      "and np.allclose(tl.cross.hessian([0.0, 0.0]), 0)"),
