@@ -396,22 +396,52 @@ def _06_1(reached):
     return "from (2, 2) the balance w1^2 - w2^2 is 0, and it stays 0: the run can only end where w1 = w2."
 
 
-@exercise("06.2", "the crawl into a singular minimum", points=1, answer=number)
-def _06_2(crawl_slope):
-    tr = run(optim.gd(0.1), get("cross"), [1.0, 1.0], 20000, progress=False)
-    k = np.arange(1000, 20001)
-    want = float(np.polyfit(np.log(k), np.log(np.linalg.norm(tr.positions[k, 0], axis=-1)), 1)[0])
-    close(crawl_slope, want, 0.02, "crawl_slope", "fit np.polyfit(np.log(k), np.log(distance), 1) over steps 1,000 to "
-          "20,000 of into_cross, and give the first coefficient.")  # fmt: skip
-    return "the distance falls like a power of the step count, not exponentially: a singular minimum is reached by crawling."
+def _first_within(tr, radius: float) -> int:
+    return int(np.argmax(np.linalg.norm(tr.positions[:, 0], axis=-1) < radius))
 
 
-@exercise("06.3", "the balance law off the diagonal", kind="explain", points=2, answer=number)
-def _06_3(predicted_w1):
-    end = run(optim.gd(0.01), get("hyperbola"), [3.0, 0.5], 3000).final[0]
-    close(predicted_w1, float(end[0]), 2e-3, "predicted_w1", "solve w1 w2 = 1 together with w1^2 - w2^2 = 3^2 - 0.5^2 "
-          "(a quadratic equation in w1^2).")  # fmt: skip
-    return f"the run ends at w1 = {end[0]:.4f}: the start decided where on the curve of minima it would land."
+@exercise("06.2", "the crawl into a singular minimum", points=1, answer=count)
+def _06_2(steps_to_tenth):
+    want = _first_within(run(optim.gd(0.1), get("cross"), [1.0, 1.0], 20000, progress=False), 0.1)
+    v = int(float(steps_to_tenth))
+    if v == want:
+        return (f"{want} steps to come within 0.1, where the bowl needs a few dozen: along the diagonal each step shrinks "
+                "the distance by a share that shrinks with it.")
+    far = abs(v - want) > 0.1 * want
+    raise Wrong("steps_to_tenth is not the count the run gives" + (" (it is far off)" if far else " (it is near)")
+                + ": measure it on into_cross itself (np.linalg.norm of its positions, then np.argmax of a comparison; "
+                "positions[0] is the start, so k is an index into positions), rather than from a formula or the figure.")
+
+
+def _hyperbola_landing(w1: float, w2: float) -> float:
+    c = w1 * w1 - w2 * w2
+    return float(np.sqrt((c + np.sqrt(c * c + 4)) / 2))
+
+
+def _landing_by_descent(w1, w2):
+    return float(run(optim.gd(0.01), get("hyperbola"), [w1, w2], 3000, progress=False).final[0, 0])
+
+
+@exercise("06.3", "the balance law off the diagonal", kind="explain", points=2, answer=function,
+          wrong=lambda f: [_landing_by_descent, lambda w1, w2: float(np.sqrt(abs(w1 * w1 - w2 * w2)))])
+def _06_3(landing_w1):
+    for start in ((3.0, 0.5), (0.5, 3.0), (2.5, 2.0), (1.2, 0.3)):
+        want = _hyperbola_landing(*start)
+        try:
+            v = float(landing_w1(*start))
+        except NotImplementedError:
+            raise
+        except Exception as e:  # noqa: BLE001 -- the student's function, whatever it raises
+            raise Wrong(f"landing_w1{start} raised {type(e).__name__}: {e}") from None
+        if not np.isfinite(v) or abs(v - want) > 1e-6 * want:
+            near = np.isfinite(v) and abs(v - want) < 0.01 * want
+            raise Wrong(f"landing_w1{start} = {v:.6g} is not where the flow lands"
+                        + (" (it is near: where gradient descent with finite steps lands is not quite the flow's point)"
+                           if near else "")
+                        + ": from the law alone, solve w1 w2 = 1 together with w1^2 - w2^2 = its value at the start "
+                        "(a quadratic equation in w1^2).")
+    return ("the start decides where on the curve of minima the flow lands: w1^2 - w2^2 is all it remembers. "
+            "Gradient descent with lr 0.01 from (2.5, 2) lands within 1% of it, not exactly.")
 
 
 @exercise("06.4", "another copy of the teacher", kind="challenge", answer=point(4))
@@ -430,25 +460,50 @@ def _06_4(copy):
 # 07 Small networks' landscapes ----------------------------------------------------------------
 
 
+@functools.cache
 def _moons_network():
     return nets.mlp_landscape(nets.two_moons(200, noise=0.15, seed=0), hidden=(16, 16), activation="tanh", seed=0)
+
+
+@functools.cache
+def _moons_solution(seed: int) -> np.ndarray:
+    return nets.train(_moons_network(), optim.adam(0.02), steps=800, seed=seed).final[0]
 
 
 @exercise("07.1", "three solutions", kind="predict", points=1, answer=number, seconds=240)
 def _07_1(first_barrier):
     L = _moons_network()
-    a, b = (nets.train(L, optim.adam(0.02), steps=800, seed=s).final[0] for s in (1, 2))
-    close(first_barrier, nets.interpolate(L, a, b).barrier, 1e-3, "first_barrier",
-          "train with seed=1 and seed=2 (Adam, 0.02, 800 steps) and give nets.interpolate(L, a, b).barrier.")  # fmt: skip
+    close(first_barrier, nets.interpolate(L, _moons_solution(1), _moons_solution(2)).barrier, 1e-3, "first_barrier",
+          "train with seed=1 and seed=2 (Adam, 0.02, 800 steps) and measure the barrier with nets.interpolate.")  # fmt: skip
     return "a barrier many times the loss of either end: the two solutions are separated by higher ground on the line."
 
 
+def _is_circles_2_8_1(L) -> str:
+    """What is wrong with ``L`` as the 2-8-1 tanh network on nets.circles(200, seed=0), or ""."""
+    net = getattr(L, "net", None)
+    if net is None or not hasattr(net, "data"):
+        return "L is not a network's landscape: build it with nets.mlp_landscape"
+    want = nets.circles(200, seed=0)
+    if net.data.X.shape != want.X.shape or not np.array_equal(net.data.X, want.X):
+        return f"L learns {net.data.name}, not the concentric circles nets.circles(200, seed=0)"
+    if tuple(net.model.sizes) != (2, 8, 1) or net.model.activation != "tanh":
+        return f"L is the network {L.model}, not a 2-8-1 tanh network (hidden=(8,))"
+    return ""
+
+
 @exercise("07.2", "training a small network", points=2, answer=(landscape, array((None,))),
-          wrong=lambda L, theta: [(L, np.zeros_like(np.asarray(theta, float))), (L, -np.asarray(theta, float))])
+          wrong=lambda L, theta: [(L, np.zeros_like(np.asarray(theta, float))), (L, -np.asarray(theta, float)),
+                                  (_moons_network(), _moons_solution(1))])
 def _07_2(L, theta):
-    acc = float(nets.accuracy(L, np.asarray(theta, float), test=True))
+    if problem := _is_circles_2_8_1(L):
+        raise Wrong(problem + ".")
+    theta = np.asarray(theta, float)
+    if theta.shape != (L.dim,):
+        raise Wrong(f"theta has shape {theta.shape}; this network has {L.dim} parameters: give the final point of its training.")
+    acc = float(nets.accuracy(L, theta, test=True))
     if acc < 0.95:
-        raise Wrong(f"test accuracy {acc:.2f}: train longer, or with a larger learning rate (Adam 0.02 and 1000 steps work).")
+        raise Wrong(f"test accuracy {acc:.2f}: train it further (nets.train with one of the optimizers you know) and "
+                    "check nets.accuracy(L, theta, test=True) before you hand it in.")
     return f"test accuracy {acc:.2f} on points the network never saw."
 
 
@@ -458,9 +513,9 @@ def _07_3(sharpness_at_100):
     at_100 = run(optim.gd(2.0), L, L.starts[0], 100).final[0]
     want = float(nets.top_eigenvalues(L, at_100, iters=30)[0])
     close(sharpness_at_100, want, 0.01, "sharpness_at_100",
-          "take large_step_run.positions[100, 0] and nets.top_eigenvalues(L, that point, iters=30)[0].")  # fmt: skip
+          "measure the top Hessian eigenvalue (nets.top_eigenvalues) at large_step_run's point after 100 steps.")  # fmt: skip
     return (f"{want:.2f} > 2 / lr = 1: there the landscape is too sharp for the step, and the run oscillates; by step 400 "
-            "training has reached flatter ground.")
+            "training has reached flatter ground, below 2 / lr.")
 
 
 @exercise("07.4", "how planar a noisy run is", kind="challenge", answer=number, seconds=240)

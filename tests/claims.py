@@ -322,6 +322,39 @@ CLAIMS["06-symmetry-valleys"] = [
      "and 'cross' in into_cross.endings[0]"),
 ]
 
+CLAIMS["06-symmetry-valleys"] += [
+    ("four starts on the permutation landscape", "traj.runs == 4"),
+    ("the teacher and its mirror image across the diagonal, and between them, on the diagonal, a permutation saddle",
+     "sorted(c.kind for c in tl.permutation_2d.critical) == ['min', 'min', 'saddle'] "
+     "and tuple(tl.permutation_2d.minima[0].x[::-1]) == tuple(tl.permutation_2d.minima[1].x) "
+     "and [c.x[0] == c.x[1] for c in tl.permutation_2d.critical if c.kind == 'saddle'] == [True]"),
+    ("the run from (0.5, -0.5) stays on the line w1 = -w2", "np.allclose(hyper_runs.positions[:, 3, 0], -hyper_runs.positions[:, 3, 1])"),
+    ("the ring has a circle of minima and a maximum in the middle; the cross's Hessian at the origin is zero",
+     "[s.kind for s in tl.ring.minimum_sets] == ['min'] and tl.ring.critical[0].kind == 'max' "
+     "and np.allclose(tl.cross.hessian([0.0, 0.0]), 0)"),
+    ("across the hyperbola the curvature is steep near the axes and gentle near (1, 1)",
+     "tl.hessian_eig(tl.hyperbola, [0.25, 4.0])[0][-1] > 5 * tl.hessian_eig(tl.hyperbola, [1.0, 1.0])[0][-1]"),
+    ("the last run starts at (0.5, -0.5), with balance 0", "np.allclose(hyper_runs.positions[0, 3], [0.5, -0.5]) and balance[0, 3] == 0"),
+    ("6.2's feedback: the bowl needs a few dozen steps to come within 0.1",
+     "10 < np.argmax(np.linalg.norm(into_bowl.positions[:, 0], axis=-1) < 0.1) < 50 < steps_to_tenth"),
+    ("the cross's line in the figure has the slope -1/2 (fitted over steps 1,000 to 20,000)",
+     "abs(np.polyfit(np.log(np.arange(1000, 20001)), np.log(distance[1000:20001]), 1)[0] + 0.5) < 0.002"),
+    ("the flow's count (2 / 0.1^2 - 1) / (4 eta) lands a few steps from the run's", "1 <= abs((2 / 0.1**2 - 1) / 0.4 - steps_to_tenth) <= 5"),
+    ("6.3's feedback: gradient descent with lr 0.01 from (2.5, 2) lands within 1% of the flow's point, not exactly",
+     "1e-4 < abs(tl.run(tl.gd(0.01), tl.hyperbola, [2.5, 2.0], steps=3000).final[0, 0] / landing_w1(2.5, 2.0) - 1) < 0.01"),
+]
+SHORTCUTS["06-symmetry-valleys"] = [
+    ("06.2", "the bowl's count, as if every minimum were reached alike",
+     "int(np.argmax(np.linalg.norm(into_bowl.positions[:, 0], axis=-1) < 0.1))"),
+    ("06.2", "the gradient flow's count (2 / 0.1^2 - 1) / (4 eta) of the Why below it", "round((2 / 0.1**2 - 1) / 0.4)"),
+    ("06.2", "about 500, read off the figure's line", "500"),
+    ("06.3", "a function that runs gradient descent (lr 0.01, 3,000 steps) instead of using the law",
+     "lambda w1, w2: float(tl.run(tl.gd(0.01), tl.hyperbola, [w1, w2], steps=3000).final[0, 0])"),
+    ("06.3", "the w1 where the run from (3, 0.5) ends, whatever the start",
+     "lambda w1, w2: float(tl.run(tl.gd(0.01), tl.hyperbola, [3.0, 0.5], steps=3000).final[0, 0])"),
+]
+THIRD_EDITION |= {"06-symmetry-valleys"}
+
 CLAIMS["07-small-networks-landscapes"] = [
     ("the network learns the moons", "nets.accuracy(L, theta) == 1.0 and nets.accuracy(L, theta, test=True) >= 0.97"),
     ("along the straight line from the initialization the loss falls all the way, with no bump",
@@ -338,6 +371,26 @@ CLAIMS["07-small-networks-landscapes"] = [
     ("the runs move in few directions: each PCA plane captures more than 95% of its run's movement",
      "planes['Momentum'].explained > 0.95 and planes['GD'].explained > 0.95"),
 ]
+
+CLAIMS["07-small-networks-landscapes"] += [
+    ("a 2-16-16-1 tanh network", "tuple(L.model.sizes) == (2, 16, 16, 1) and L.model.activation == 'tanh'"),
+    ("this 51 x 51 plane evaluates 2,601 networks", "51 * 51 == 2601"),
+    ("three solutions from seeds 1, 2 and 3, each fitting the training set", "all(L(t) < 0.05 for t in (a, b, c))"),
+    ("7.3: at step 100 the large-step run is sharper than 2 / lr = 1, by step 400 below it (flatter ground)",
+     "sharpness_at_100 > 1 > float(nets.top_eigenvalues(L, large_step_run.positions[400, 0], iters=30)[0])"),
+    ("7.4's feedback: batch 4 leaves about a tenth of the movement off its plane; with batch 32 the drift wins again",
+     "0.05 < 1 - noisy_share < 0.2 and nets.pca_plane(L, tl.run(nets.sgd(0.5, batch_size=32, seed=0), L, steps=400))[0]"
+     ".explained > noisy_share + 0.05"),
+    ("7.2: the trained circles network passes 0.95 on the test set", "nets.accuracy(L_circles, theta_circles, test=True) >= 0.95"),
+]
+SHORTCUTS["07-small-networks-landscapes"] = [
+    ("07.2", "the two moons' network and its solution, trained above", "(L, theta)"),
+    ("07.2", "the circles network untrained", "(L_circles, L_circles.starts[0])"),
+    ("07.3", "the rule's edge 2 / lr = 1 itself", "2 / 2.0"),
+    ("07.3", "the sharpness at the start", "float(nets.top_eigenvalues(L, large_step_run.positions[0, 0], iters=30)[0])"),
+    ("07.4", "the share of the full-batch run's plane", "planes['GD'].explained"),
+]
+THIRD_EDITION |= {"07-small-networks-landscapes"}
 
 CLAIMS["08-curvature-and-generalization"] = [
     ("Lanczos from 30 products finds the full Hessian's three largest eigenvalues", "np.allclose(top, full, rtol=1e-6)"),
