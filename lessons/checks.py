@@ -535,12 +535,14 @@ def _noisy_moons_network(activation="tanh", init="glorot"):
     return nets.mlp_landscape(nets.two_moons(200, noise=0.2, seed=1), hidden=(16,), activation=activation, init=init, seed=0)
 
 
-@exercise("08.1", "the sharpness at the edge", kind="predict", points=1, answer=number, seconds=240)
-def _08_1(late_sharpness):
+@exercise("08.1", "the sharpness at the edge", kind="predict", points=1, answer=(number, number), seconds=240)
+def _08_1(highest, last):
     at, sharp, _ = nets.sharpness_during_training(_noisy_moons_network(), lr=1.0, steps=3000, every=150, iters=15)
-    close(late_sharpness, float(sharp[at >= 2000].mean()), 0.02, "late_sharpness",
-          "average the measured sharpness over the steps at >= 2000 of the run with lr = 1.0.")  # fmt: skip
-    return "it climbed to the cap 2 / lr = 2 and stayed near it: gradient descent trains at the edge of stability."
+    close(highest, float(sharp.max()), 0.02, "highest",
+          "the largest of the sharpnesses measured along the run (one every 150 steps), not the cap 2 / lr.")  # fmt: skip
+    close(last, float(sharp[-1]), 0.02, "last", "the sharpness measured at the run's last step, 3,000.")
+    return ("it went a few percent past the cap 2 / lr = 2, then fell back below it, while over the run the loss fell "
+            "on, unevenly: gradient descent trains at the edge of stability, pushed back when it crosses it.")
 
 
 @exercise("08.2", "another solution, another sharpness", points=1, answer=number, seconds=240)
@@ -548,8 +550,8 @@ def _08_2(other_sharpness):
     L = _noisy_moons_network()
     other = nets.train(L, optim.adam(0.02), steps=800, seed=2).final[0]
     exact = float(np.linalg.eigvalsh(L.autograd_hessian(other)).max())
-    close(other_sharpness, exact, 1e-3, "other_sharpness", "train with nets.train(L, tl.adam(0.02), steps=800, seed=2) "
-          "and give the largest eigenvalue that nets.top_eigenvalues finds at its end.")  # fmt: skip
+    close(other_sharpness, exact, 1e-3, "other_sharpness", "train from the initialization the exercise names and "
+          "measure the top Hessian eigenvalue where that run ends (nets.top_eigenvalues), not at theta.")  # fmt: skip
     return (f"{exact:.2f}: the same data, the same network, the same optimizer, and a minimum of another sharpness: "
             "sharpness belongs to the minimum a run finds, not to the task.")
 
@@ -561,8 +563,8 @@ def _08_3(rescaled_sharpness):
     (W1, b1), (W2, b2) = R.model.unflatten(solution)
     rescaled = R.model.flatten([(4 * W1, 4 * b1), (W2 / 4, b2)])
     want = float(nets.top_eigenvalues(R, rescaled, iters=30)[0])
-    close(rescaled_sharpness, want, 0.01, "rescaled_sharpness", "multiply the first layer's weights and biases by 4 and "
-          "the second layer's weights by 1/4, then nets.top_eigenvalues(R, rescaled, iters=30)[0].")  # fmt: skip
+    close(rescaled_sharpness, want, 0.01, "rescaled_sharpness", "the sharpness is measured on the rescaled parameters "
+          "(R.model.unflatten, scale each layer, R.model.flatten), and it need not scale by a simple power of 4.")  # fmt: skip
     before = float(nets.top_eigenvalues(R, solution, iters=30)[0])
     return (f"the loss is the same to the last digit, but the sharpness went from {before:.2f} to {want:.2f}: a number "
             "that changes while the function does not cannot by itself decide how well the function generalizes.")
@@ -570,10 +572,12 @@ def _08_3(rescaled_sharpness):
 
 @exercise("08.4", "where a larger batch lands", kind="challenge", answer=number, seconds=240)
 def _08_4(batch32_sharpness):
-    rows = nets.flat_vs_sharp(_noisy_moons_network(), {"b": nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07)
+    rows = nets.flat_vs_sharp(_noisy_moons_network(), {"b": nets.sgd(0.5, batch_size=32, seed=0)}, steps=4000, until=0.07)
     close(batch32_sharpness, rows[0].sharpness, 1e-6, "batch32_sharpness",
-          "use nets.flat_vs_sharp(L, {name: nets.sgd(0.5, batch_size=32, seed=0)}, steps=5000, until=0.07).")  # fmt: skip
-    return "compare it with batch 8 and with the full batch in the table: less noise, a sharper place to rest."
+          "train from the table's start with batch 32, stop where the training loss first reaches 0.07 "
+          "(nets.flat_vs_sharp does both), and take that minimum's sharpness.")  # fmt: skip
+    return ("it lies between batch 8's sharpness and the full batch's in the table: less noise, a sharper place to "
+            "rest.")
 
 
 # 09 Mode connectivity ----------------------------------------------------------------------------
@@ -591,8 +595,8 @@ def _moons_pair(width: int):
 def _09_1(aligned_barrier):
     L, a, b = _moons_pair(16)
     close(aligned_barrier, nets.interpolate(L, a, nets.weight_matching(L, a, b)[0]).barrier, 0.01, "aligned_barrier",
-          "align b to a with nets.weight_matching(L, a, b)[0], then take the barrier of nets.interpolate from a to "
-          "it.")  # fmt: skip
+          "match b's units to a's (nets.weight_matching), then measure the barrier on the straight line from a to "
+          "the matched copy (nets.interpolate), not to b itself.")  # fmt: skip
     return "once the hidden units are matched, the two solutions sit in one valley: the barrier was mostly labels."
 
 
@@ -601,7 +605,8 @@ def _09_2(wide_aligned_barrier):
     W, wa, wb = _moons_pair(32)
     want = nets.interpolate(W, wa, nets.weight_matching(W, wa, wb)[0]).barrier
     close(wide_aligned_barrier, want, 0.01, "wide_aligned_barrier",
-          "train both 2-32-1 solutions as lesson 9 trains a and b, align, and interpolate.")  # fmt: skip
+          "train both 2-32-1 solutions as the lesson trained a and b, match their units, and measure the barrier "
+          "on the straight line between them.")  # fmt: skip
     L, a, b = _moons_pair(16)
     narrow = nets.interpolate(L, a, nets.weight_matching(L, a, b)[0]).barrier
     return (f"after matching: {want:.3g} for 32 units, against {narrow:.3g} for 16. Both far below the straight line's "
@@ -614,7 +619,8 @@ def _09_3(rise_fraction):
     swap = nets.swap_path(L, a, 2, 5)
     want = float(swap.loss[len(swap.t) // 2] - swap.loss[0]) / nets.interpolate(L, a, b).barrier
     close(rise_fraction, want, 0.01, "rise_fraction",
-          "take the loss at the middle of nets.swap_path(L, a, 2, 5) minus its loss at t = 0, over line.barrier.")  # fmt: skip
+          "swap units 2 and 5 the way the lesson swapped 0 and 1 (nets.swap_path), and divide the rise at the "
+          "middle of the swap by the straight line's barrier between a and b.")  # fmt: skip
     return "a tiny fraction again: in a network with spare units, swapping two of them costs almost nothing."
 
 
@@ -622,9 +628,10 @@ def _09_3(rise_fraction):
 def _09_4(wide_bezier_barrier):
     W, wa, wb = _moons_pair(32)
     want = nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, lr=0.01)).barrier
-    close(wide_bezier_barrier, want, 0.01, "wide_bezier_barrier", "nets.curve_along(W, nets.bezier(W, wa, wb, steps=800, "
-          "lr=0.01)).barrier")  # fmt: skip
-    return "a trained curve joins the wider solutions almost without a barrier, too."
+    close(wide_bezier_barrier, want, 0.01, "wide_bezier_barrier",
+          "train the curve between the wide pair as the lesson trained it between a and b (nets.bezier), then "
+          "measure its barrier (nets.curve_along).")  # fmt: skip
+    return "a trained curve joins the wider solutions too, with a barrier far below their straight line's."
 
 
 # 10 Phase transitions ----------------------------------------------------------------------------

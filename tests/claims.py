@@ -393,35 +393,106 @@ SHORTCUTS["07-small-networks-landscapes"] = [
 THIRD_EDITION |= {"07-small-networks-landscapes"}
 
 CLAIMS["08-curvature-and-generalization"] = [
+    ("Here P = 65", "L.dim == 65 and len(eigenvalues) == 65"),
     ("Lanczos from 30 products finds the full Hessian's three largest eigenvalues", "np.allclose(top, full, rtol=1e-6)"),
     ("Hutchinson's estimate is near the exact trace", "abs(hutchinson - exact_trace) < 0.15 * exact_trace"),
-    ("at lr 0.5 the sharpness is still climbing, below its cap of 4",
-     "edge[0.5][1].max() < 4 and edge[0.5][1][-1] > edge[0.5][1][len(edge[0.5][1]) // 2] > edge[0.5][1][0]"),
-    ("at lr 1 the sharpness reaches 2 and hovers there",
-     "edge[1.0][1].max() >= 1.95 and abs(edge[1.0][1][edge[1.0][0] >= 2000].mean() - 2) < 0.15"),
-    ("at lr 2 it overshoots its cap of 1 twice, is thrown back, and settles below it",
-     "np.sum((edge[2.0][1][1:] > 1) & (edge[2.0][1][:-1] <= 1)) == 2 and edge[2.0][1][-1] < 1"),
-    ("the loss keeps falling all the while", "all(edge[lr][2].values[-1, 0] < edge[lr][2].values[500, 0] for lr in edge)"),
+    ("57 of the 65 exact eigenvalues lie within 0.01 of zero, and the largest, 0.67, is more than twice the next",
+     "int(np.sum(np.abs(eigenvalues) < 0.01)) == 57 and round(float(eigenvalues[-1]), 2) == 0.67 "
+     "and eigenvalues[-1] > 2 * eigenvalues[-2]"),
+    ("the sharpness starts near 0.9", "all(abs(edge[lr][1][0] - 0.9) < 0.03 for lr in edge)"),
+    ("at lr 0.5 the sharpness is still climbing after 3,000 steps, below its cap of 4",
+     "edge[0.5][1].max() < 4 and np.all(np.diff(edge[0.5][1][3:]) > 0)"),
+    ("at lr 1 it climbs past its cap of 2, to 2.14, then falls back to 1.83 (also the summary)",
+     "round(float(edge[1.0][1].max()), 2) == 2.14 and round(float(edge[1.0][1][-1]), 2) == 1.83 "
+     "and np.argmax(edge[1.0][1]) < len(edge[1.0][1]) - 1 and np.all(np.diff(edge[1.0][1][np.argmax(edge[1.0][1]):]) < 0)"),
+    ("at lr 2 it overshoots its cap of 1 twice, and settles below it",
+     "np.sum((edge[2.0][1][1:] > 1) & (edge[2.0][1][:-1] <= 1)) == 2 and np.all(edge[2.0][1][7:] < 1)"),
+    ("each time, within about a hundred and fifty steps, the loss jumps more than tenfold",
+     "(lambda v, up: (lambda groups: len(groups) == 2 and 150 < groups[0][0] < 300 and 450 < groups[1][0] < 750 "
+     "and all(v[g[-1] + 1] > 10 * v[g[0] - 5] for g in groups))(np.split(up, np.nonzero(np.diff(up) > 50)[0] + 1)))"
+     "(edge[2.0][2].values[:, 0], np.nonzero(np.diff(edge[2.0][2].values[:, 0]) > 0.1)[0])"),
+    ("over the 3,000 steps the loss falls from 0.68 to 0.071, 0.048 and 0.022, lowest for the largest step",
+     "all(round(float(edge[lr][2].values[0, 0]), 2) == 0.68 for lr in edge) "
+     "and [round(float(edge[lr][2].values[-1, 0]), 3) for lr in edge] == [0.071, 0.048, 0.022]"),
+    ("at lr 1, near step 1,950, with the sharpness above its cap, the loss climbs by about a sixth (from 0.062 to 0.073) "
+     "in thirty steps, bounces from step to step for two hundred more, then falls again; it never rises elsewhere",
+     "(lambda v, up: 1900 <= up.min() and up.max() <= 2200 and up.size > 100 "
+     "and (lambda k: 1950 < k < 1990 and round(float(v[1900:k].min()), 3) == 0.062 and round(float(v[k]), 3) == 0.073 "
+     "and 0.15 < v[k] / v[1900:k].min() - 1 < 0.18)(1900 + int(np.argmax(v[1900:2300]))) "
+     "and edge[1.0][1][(edge[1.0][0] >= 1800) & (edge[1.0][0] <= 2250)].min() > 2)"
+     "(edge[1.0][2].values[:, 0], np.nonzero(np.diff(edge[1.0][2].values[:, 0]) > 0)[0])"),
+    ("at lr 0.5 the loss falls at every step", "np.all(np.diff(edge[0.5][2].values[:, 0]) < 0)"),
     ("every setting reaches the training loss 0.07", "all(r.step >= 0 and abs(r.loss - 0.07) < 0.005 for r in rows)"),
-    ("the large step and the small batch found minima more than twice as flat as the small full-batch step",
-     "all(2 * r.sharpness < rows[0].sharpness for r in rows[1:])"),
-    ("their test accuracy is no better here", "max(r.test_accuracy for r in rows) - min(r.test_accuracy for r in rows) <= 0.02"),
+    ("the large step and the small batch found minima more than twice as flat as the small full-batch step "
+     "(0.79 and 0.71 against 1.92; the summary too)",
+     "all(2 * r.sharpness < rows[0].sharpness for r in rows[1:]) and [round(r.sharpness, 2) for r in rows] == [1.92, 0.79, 0.71]"),
+    ("their test accuracy is no better here (0.950 and 0.940 against 0.945)",
+     "[round(r.test_accuracy, 3) for r in rows] == [0.945, 0.95, 0.94]"),
+    ("8.3: the loss is unchanged by the rescaling", "bool(np.isclose(R(solution), R(rescaled), rtol=1e-9))"),
+    ("rescaling made it about six times sharper (summary)",
+     "5.5 < rescaled_sharpness / float(nets.top_eigenvalues(R, solution, iters=30)[0]) < 6.5"),
+    ("8.4's feedback: batch 32 lies between batch 8's sharpness and the full batch's",
+     "rows[2].sharpness < batch32_sharpness < rows[0].sharpness and batch32[0].step >= 0"),
+    ("8.2's feedback: another initialization, another sharpness", "abs(other_sharpness - top[0]) > 0.1 * top[0]"),
 ]
+SHORTCUTS["08-curvature-and-generalization"] = [
+    ("08.1", "the rule: it stops at the cap 2 / lr = 2 and stays there", "(2.0, 2.0)"),
+    ("08.1", "the cap as its peak, a little above it at the end", "(2.0, 2.05)"),
+    ("08.1", "it keeps rising: the largest value is the last", "(float(edge[1.0][1].max()), float(edge[1.0][1].max()))"),
+    ("08.2", "the sharpness Lanczos found above, at theta", "float(top[0])"),
+    ("08.2", "the exact top eigenvalue printed above", "float(full[0])"),
+    ("08.3", "the same function, the same sharpness: the network before rescaling",
+     "float(nets.top_eigenvalues(R, solution, iters=30)[0])"),
+    ("08.3", "the sharpness times alpha^2 = 16", "16 * float(nets.top_eigenvalues(R, solution, iters=30)[0])"),
+    ("08.4", "batch 8's sharpness in the table", "rows[2].sharpness"),
+    ("08.4", "the full batch's sharpness in the table", "rows[0].sharpness"),
+]
+THIRD_EDITION |= {"08-curvature-and-generalization"}
 
 CLAIMS["09-mode-connectivity"] = [
     ("both solutions are excellent", "L(a) < 0.01 and L(b) < 0.01 and nets.accuracy(L, a, test=True) >= 0.98 and nets.accuracy(L, b, test=True) >= 0.98"),
-    ("halfway between them the network is poor: the loss rises by a barrier", "line.barrier > 50 * max(L(a), L(b))"),
-    ("along the trained Bezier curve the barrier almost vanishes", "bent.barrier < 0.05 * line.barrier"),
-    ("matching the units removes most of the barrier", "aligned.barrier < 0.01 * line.barrier and bool(np.isclose(L(b_aligned), L(b)))"),
+    ("on the straight line the loss rises by a barrier: here 0.284 (also the summary)",
+     "round(float(line.barrier), 3) == 0.284 and line.barrier > 50 * max(L(a), L(b))"),
+    ("its peak is not halfway but about two thirds of the way along, at t = 0.65",
+     "abs(line.t[np.argmax(line.loss)] - 0.65) < 0.013"),
+    ("at t = 0.5 the network still classifies 95% of the test points right",
+     "abs(line.test_accuracy[np.argmin(np.abs(line.t - 0.5))] - 0.95) < 0.003"),
+    ("along the trained curve the barrier falls from 0.284 to 0.0057, about fifty times lower (also the summary)",
+     "round(float(bent.barrier), 4) == 0.0057 and 45 < line.barrier / bent.barrier < 55"),
+    ("the curve's test accuracy stays at 0.95 or above all the way, and so does the line to the aligned copy's",
+     "bent.test_accuracy.min() >= 0.95 and aligned.test_accuracy.min() >= 0.95"),
+    ("matching the units: 0.00048 on the line to the aligned copy, about six hundred times lower than the first "
+     "(also the summary); the aligned b is the same function",
+     "round(float(aligned.barrier), 5) == 0.00048 and 550 < line.barrier / aligned.barrier < 650 "
+     "and bool(np.isclose(L(b_aligned), L(b)))"),
+    ("the barriers span decades, hence the log axis", "line.barrier / aligned.barrier > 100"),
     ("on the plane, a and the aligned b share one valley; b sits in a copy of it",
      "plane([0.5 * plane.marks[2][1][0], 0.5]) < 5 * max(L(a), L(b)) and plane([0.5, 0.0]) > 50 * max(L(a), L(b))"),
-    ("on the straight line to b the network misclassifies about one test point in six, about two thirds of the way",
-     "0.78 < line.test_accuracy.min() < 0.88 and 0.55 < line.t[np.argmin(line.test_accuracy)] < 0.8"),
-    ("on the other two paths it keeps its accuracy", "bent.test_accuracy.min() >= 0.95 and aligned.test_accuracy.min() >= 0.95"),
-    ("swapping two units raises the loss by a few thousandths of the straight-line barrier", "0 < rise < 0.01 * line.barrier"),
+    ("on the straight line to b, at t = 0.65 where the loss peaks, the network misclassifies about one test point in "
+     "six (test accuracy 0.835)",
+     "round(float(line.test_accuracy.min()), 3) == 0.835 and abs(line.t[np.argmin(line.test_accuracy)] - 0.65) < 0.013 "
+     "and 5 < 1 / (1 - line.test_accuracy.min()) < 7"),
+    ("swapping two units raises the loss by a few thousandths of the straight-line barrier", "0.001 < rise / line.barrier < 0.01"),
     ("the middle of the swap is not a critical point: its gradient is many times larger than at a",
      "np.linalg.norm(L.grad(midpoint)) > 5 * np.linalg.norm(L.grad(a))"),
+    ("9.2's feedback: after matching, 32 units and 16 both far below their straight line's barrier",
+     "wide_aligned_barrier < 0.1 * nets.interpolate(W, wa, wb).barrier and aligned_barrier < 0.01 * line.barrier"),
+    ("9.3's feedback and the summary: a tiny fraction again, under 1% for both pairs tried",
+     "0 < rise_fraction < 0.01 and rise / line.barrier < 0.01"),
+    ("9.4's feedback: the wide pair's curve has a barrier far below their straight line's",
+     "wide_bezier_barrier < 0.02 * nets.interpolate(W, wa, wb).barrier"),
 ]
+SHORTCUTS["09-mode-connectivity"] = [
+    ("09.1", "the straight line's barrier: the same as to b itself", "float(line.barrier)"),
+    ("09.1", "the Bezier curve's barrier, shown above", "float(bent.barrier)"),
+    ("09.2", "the 16-unit network's matched barrier, in the figure above", "float(aligned.barrier)"),
+    ("09.2", "the wide pair's straight line without matching", "float(nets.interpolate(W, wa, wb).barrier)"),
+    ("09.3", "the rise of the swap of units 0 and 1, printed above", "float(rise / line.barrier)"),
+    ("09.3", "the rise itself, not as a fraction", "rise"),
+    ("09.4", "the 16-unit network's Bezier barrier", "float(bent.barrier)"),
+    ("09.4", "the wide pair's matched straight line (9.2)", "float(wide_aligned_barrier)"),
+]
+THIRD_EDITION |= {"09-mode-connectivity"}
 
 CLAIMS["10-phase-transitions"] = [
     ("the network learns the teacher's four modes one at a time, strongest first",
