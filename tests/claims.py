@@ -269,6 +269,41 @@ CLAIMS["10-phase-transitions"] = [
      "< 0.1 * (first_drop[1e-4] - first_drop[1e-2])"),
 ]
 
+CLAIMS["10-phase-transitions"] += [
+    ("the loss, a mean over the 6 samples, starts at sum s^2 / n = 3.54",
+     "abs(traj.values[0, 0] - sum(s * s for s in teacher) / 6) < 1e-3 and round(sum(s * s for s in teacher) / 6, 2) == 3.54"),
+    ("between the drops the loss sits at the unlearned modes' share: 0.875, then 0.208 and 0.042",
+     "[round(sum(s * s for s in teacher[m:]) / 6, 3) for m in (1, 2, 3)] == [0.875, 0.208, 0.042] and "
+     "all(abs(traj.values[(a + b) // 2, 0] / (sum(s * s for s in teacher[m + 1:]) / 6) - 1) < 0.05 "
+     "for m, (a, b) in enumerate(zip(learned_at, learned_at[1:])))"),
+    ("k = n ln(s / a0) / (4 eta s) with a0 = sigma^2 h / 2 = 3e-8: 351 steps for s = 4, the run took 370; every mode within 6%",
+     "np.isclose(1e-4 ** 2 * 6 / 2, 3e-8) and round(6 * np.log(4 / 3e-8) / (4 * 0.02 * 4)) == 351 and learned_at[0] == 370 "
+     "and all(abs(6 * np.log(s / 3e-8) / (4 * 0.02 * s) / t - 1) < 0.06 for s, t in zip(teacher, learned_at))"),
+    ("without the 1/n of the mean the formula would say 117", "round(np.log(4 / 3e-8) / (2 * 0.02 * 4)) == 117"),
+    ("a mode of half the strength waits nearly (not quite) twice as long",
+     "all(1.7 < b / a < 2.05 for a, b in zip(learned_at, learned_at[1:]))"),
+    ("on the hyperbola, the nearer the saddle the start, the longer the wait",
+     "np.argmax((w := tl.run(tl.gd(0.05), tl.hyperbola, [[0.01, 0.012], [0.001, 0.0012]], steps=600)).values[:, 1] "
+     "< w.values[0, 1] / 2) > np.argmax(w.values[:, 0] < w.values[0, 0] / 2) > 0"),
+    ("each factor of 100 adds about the same wait to the first drop, 176 then 174 steps; the formula gives 173",
+     "first_drop[1e-4] - first_drop[1e-2] == 176 and first_drop[1e-6] - first_drop[1e-4] == 174 "
+     "and round(6 * np.log(1e4) / (4 * 0.02 * 4)) == 173"),
+    ("10.2's feedback and the summary: one more layer, a much longer plateau growing like 1 / scale",
+     "first_drop_deep > 5 * first_drop[1e-2] and 2.7 < first_drop_deep / int(np.argmax((v := tl.run(tl.gd(0.02), "
+     "nets.mlp_landscape(data, hidden=(6, 6), activation='linear', init='normal', scale=3e-2, seed=0), steps=4000)"
+     ".values[:, 0]) < 0.5 * (v[0] + v[-1]))) < 3.3"),
+]
+SHORTCUTS["10-phase-transitions"] = [
+    ("10.1", "the s t rule from the printed step of the mode of strength 2", "round(learned_at[1] * 2 / 1.5)"),
+    ("10.1", "the formula n ln(s / a0) / (4 eta s) at s = 1.5", "round(6 * np.log(1.5 / 3e-8) / (4 * 0.02 * 1.5))"),
+    ("10.2", "the two-layer network's first drop from the same scale", "first_drop[1e-2]"),
+    ("10.2", "the formula for the strongest mode with a0 = sigma^2 h / 2 at sigma = 1e-2",
+     "round(6 * np.log(4 / (1e-4 * 6 / 2)) / (4 * 0.02 * 4))"),
+    ("10.3", "twice the four-mode teacher's fourth step (half the strength, twice the wait)", "2 * learned_at[3]"),
+    ("10.3", "the formula n ln(s / a0) / (4 eta s) at s = 0.25", "round(6 * np.log(0.25 / 3e-8) / (4 * 0.02 * 0.25))"),
+]
+THIRD_EDITION |= {"10-phase-transitions"}
+
 CLAIMS["11-grokking"] = [
     ("the network is shown half of the 961 sums (480) and answers the other 481",
      "len(data.X) == 480 and len(data.X_test) == 481 and data.n_classes == 31"),
