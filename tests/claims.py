@@ -432,10 +432,27 @@ CLAIMS["13-singular-minima"] += [
     ("for a quadratic bowl the estimate tends to d/2; at small n_beta it reads below it",
      "records['bowl'].curve[0] < 0.9 and abs(records['bowl'].curve[-1] - 1.0) < 0.05"),
 ]
+CLAIMS["13-singular-minima"] += [
+    ("13.1's feedback: between the quartic's 3/4 and the rule's 1 at n_beta = 1e4; in full (above 0.99) at 1e8",
+     "0.8 < lam_barely < 0.95 and tl.tempered_expectation(barely, [0, 0], n_beta=1e8) > 0.99"),
+    ("13.1's feedback: at loss 1 / n_beta = 1e-4 the term 0.01 y^2 is about as large as y^4 (both 1e-4 at y = 0.1)",
+     "np.isclose(0.01 * 0.1 ** 2, 0.1 ** 4)"),
+    ("the hyperbola's cloud is a strip along the valley; a few draws reach the other branch",
+     "0 < (records['hyperbola'].samples[rung][:, 0] < 0).mean() < 0.1"),
+    ("the cross's cloud lies along both valleys",
+     "(np.abs(records['cross'].samples[rung]).min(axis=1) < 0.2).mean() > 0.9 "
+     "and np.abs(records['cross'].samples[rung][:, 0]).max() > 1 and np.abs(records['cross'].samples[rung][:, 1]).max() > 1"),
+    ("the widget: as n_beta grows the bowl's cloud tightens in every direction",
+     "np.all(np.std(records['bowl'].samples[-1], axis=0) < 0.3 * np.std(records['bowl'].samples[rung], axis=0))"),
+]
 SHORTCUTS["13-singular-minima"] = [
+    ("13.1", "the rules' value for two curved directions, 1", "1.0"),
+    ("13.1", "x^2 + y^4's 3/4, as if 0.01 y^2 were not there", "0.75"),
+    ("13.1", "the quartic's estimate printed above", "records['x^2 + y^4'].estimate"),
     ("13.2", "the value 1/2 the lesson gives for the same valley", "0.5"),
     ("13.2", "the estimate printed above at (1, 1)", "records['hyperbola'].estimate"),
 ]
+THIRD_EDITION |= {"13-singular-minima"}
 
 CLAIMS["14-landscapes-in-practice"] = [
     ("without skips the plane is pitted: 15 to 21 local minima on every seed; with skips a handful (2 to 4)",
