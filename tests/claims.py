@@ -442,6 +442,9 @@ CLAIMS["13-singular-minima"] += [
     ("the cross's cloud lies along both valleys",
      "(np.abs(records['cross'].samples[rung]).min(axis=1) < 0.2).mean() > 0.9 "
      "and np.abs(records['cross'].samples[rung][:, 0]).max() > 1 and np.abs(records['cross'].samples[rung][:, 1]).max() > 1"),
+    ("chains at temperatures from n_beta = 1 to 10^4; the networks learn 100 points of two moons; d = 17 and 65",
+     "records['bowl'].n_betas[0] == 1 and records['bowl'].n_betas[-1] == 1e4 and len(moons.X) == 100 "
+     "and networks[4][0].dim == 17 and networks[16][0].dim == 65"),
     ("the widget: as n_beta grows the bowl's cloud tightens in every direction",
      "np.all(np.std(records['bowl'].samples[-1], axis=0) < 0.3 * np.std(records['bowl'].samples[rung], axis=0))"),
 ]
