@@ -508,6 +508,41 @@ CLAIMS["10-phase-transitions"] = [
      "< 0.1 * (first_drop[1e-4] - first_drop[1e-2])"),
 ]
 
+CLAIMS["10-phase-transitions"] += [
+    ("the loss, a mean over the 6 samples, starts at sum s^2 / n = 3.54",
+     "abs(traj.values[0, 0] - sum(s * s for s in teacher) / 6) < 1e-3 and round(sum(s * s for s in teacher) / 6, 2) == 3.54"),
+    ("between the drops the loss sits at the unlearned modes' share: 0.875, then 0.208 and 0.042",
+     "[round(sum(s * s for s in teacher[m:]) / 6, 3) for m in (1, 2, 3)] == [0.875, 0.208, 0.042] and "
+     "all(abs(traj.values[(a + b) // 2, 0] / (sum(s * s for s in teacher[m + 1:]) / 6) - 1) < 0.05 "
+     "for m, (a, b) in enumerate(zip(learned_at, learned_at[1:])))"),
+    ("k = n ln(s / a0) / (4 eta s) with a0 = sigma^2 h / 2 = 3e-8: 351 steps for s = 4, the run took 370; every mode within 6%",
+     "np.isclose(1e-4 ** 2 * 6 / 2, 3e-8) and round(6 * np.log(4 / 3e-8) / (4 * 0.02 * 4)) == 351 and learned_at[0] == 370 "
+     "and all(abs(6 * np.log(s / 3e-8) / (4 * 0.02 * s) / t - 1) < 0.06 for s, t in zip(teacher, learned_at))"),
+    ("without the 1/n of the mean the formula would say 117", "round(np.log(4 / 3e-8) / (2 * 0.02 * 4)) == 117"),
+    ("a mode of half the strength waits nearly (not quite) twice as long",
+     "all(1.7 < b / a < 2.05 for a, b in zip(learned_at, learned_at[1:]))"),
+    ("on the hyperbola, the nearer the saddle the start, the longer the wait",
+     "np.argmax((w := tl.run(tl.gd(0.05), tl.hyperbola, [[0.01, 0.012], [0.001, 0.0012]], steps=600)).values[:, 1] "
+     "< w.values[0, 1] / 2) > np.argmax(w.values[:, 0] < w.values[0, 0] / 2) > 0"),
+    ("each factor of 100 adds about the same wait to the first drop, 176 then 174 steps; the formula gives 173",
+     "first_drop[1e-4] - first_drop[1e-2] == 176 and first_drop[1e-6] - first_drop[1e-4] == 174 "
+     "and round(6 * np.log(1e4) / (4 * 0.02 * 4)) == 173"),
+    ("10.2's feedback and the summary: one more layer, a much longer plateau growing like 1 / scale",
+     "first_drop_deep > 5 * first_drop[1e-2] and 2.7 < first_drop_deep / int(np.argmax((v := tl.run(tl.gd(0.02), "
+     "nets.mlp_landscape(data, hidden=(6, 6), activation='linear', init='normal', scale=3e-2, seed=0), steps=4000)"
+     ".values[:, 0]) < 0.5 * (v[0] + v[-1]))) < 3.3"),
+]
+SHORTCUTS["10-phase-transitions"] = [
+    ("10.1", "the s t rule from the printed step of the mode of strength 2", "round(learned_at[1] * 2 / 1.5)"),
+    ("10.1", "the formula n ln(s / a0) / (4 eta s) at s = 1.5", "round(6 * np.log(1.5 / 3e-8) / (4 * 0.02 * 1.5))"),
+    ("10.2", "the two-layer network's first drop from the same scale", "first_drop[1e-2]"),
+    ("10.2", "the formula for the strongest mode with a0 = sigma^2 h / 2 at sigma = 1e-2",
+     "round(6 * np.log(4 / (1e-4 * 6 / 2)) / (4 * 0.02 * 4))"),
+    ("10.3", "twice the four-mode teacher's fourth step (half the strength, twice the wait)", "2 * learned_at[3]"),
+    ("10.3", "the formula n ln(s / a0) / (4 eta s) at s = 0.25", "round(6 * np.log(0.25 / 3e-8) / (4 * 0.02 * 0.25))"),
+]
+THIRD_EDITION |= {"10-phase-transitions"}
+
 CLAIMS["11-grokking"] = [
     ("the network is shown half of the 961 sums (480) and answers the other 481",
      "len(data.X) == 480 and len(data.X_test) == 481 and data.n_classes == 31"),
@@ -636,10 +671,30 @@ CLAIMS["13-singular-minima"] += [
     ("for a quadratic bowl the estimate tends to d/2; at small n_beta it reads below it",
      "records['bowl'].curve[0] < 0.9 and abs(records['bowl'].curve[-1] - 1.0) < 0.05"),
 ]
+CLAIMS["13-singular-minima"] += [
+    ("13.1's feedback: between the quartic's 3/4 and the rule's 1 at n_beta = 1e4; in full (above 0.99) at 1e8",
+     "0.8 < lam_barely < 0.95 and tl.tempered_expectation(barely, [0, 0], n_beta=1e8) > 0.99"),
+    ("13.1's feedback: at loss 1 / n_beta = 1e-4 the term 0.01 y^2 is about as large as y^4 (both 1e-4 at y = 0.1)",
+     "np.isclose(0.01 * 0.1 ** 2, 0.1 ** 4)"),
+    ("the hyperbola's cloud is a strip along the valley; a few draws reach the other branch",
+     "0 < (records['hyperbola'].samples[rung][:, 0] < 0).mean() < 0.1"),
+    ("the cross's cloud lies along both valleys",
+     "(np.abs(records['cross'].samples[rung]).min(axis=1) < 0.2).mean() > 0.9 "
+     "and np.abs(records['cross'].samples[rung][:, 0]).max() > 1 and np.abs(records['cross'].samples[rung][:, 1]).max() > 1"),
+    ("chains at temperatures from n_beta = 1 to 10^4; the networks learn 100 points of two moons; d = 17 and 65",
+     "records['bowl'].n_betas[0] == 1 and records['bowl'].n_betas[-1] == 1e4 and len(moons.X) == 100 "
+     "and networks[4][0].dim == 17 and networks[16][0].dim == 65"),
+    ("the widget: as n_beta grows the bowl's cloud tightens in every direction",
+     "np.all(np.std(records['bowl'].samples[-1], axis=0) < 0.3 * np.std(records['bowl'].samples[rung], axis=0))"),
+]
 SHORTCUTS["13-singular-minima"] = [
+    ("13.1", "the rules' value for two curved directions, 1", "1.0"),
+    ("13.1", "x^2 + y^4's 3/4, as if 0.01 y^2 were not there", "0.75"),
+    ("13.1", "the quartic's estimate printed above", "records['x^2 + y^4'].estimate"),
     ("13.2", "the value 1/2 the lesson gives for the same valley", "0.5"),
     ("13.2", "the estimate printed above at (1, 1)", "records['hyperbola'].estimate"),
 ]
+THIRD_EDITION |= {"13-singular-minima"}
 
 CLAIMS["14-landscapes-in-practice"] = [
     ("without skips the plane is pitted: 15 to 21 local minima on every seed; with skips a handful (2 to 4)",
