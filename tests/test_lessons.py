@@ -360,3 +360,32 @@ def test_checks_give_feedback_without_the_answer(capsys, monkeypatch):
     capsys.readouterr()
     check("02.1", right)
     assert capsys.readouterr().out.startswith("✓")
+
+
+LEARN = re.compile(r"\*\*What you will learn\.\*\*\s*(.*?)(?:\n\n|$)", re.S)
+
+
+def what_you_will_learn(path: Path) -> str:
+    """A lesson's "What you will learn" paragraph, on one line (what the index's row for it says)."""
+    first = nbformat.read(path, as_version=4).cells[0].source
+    m = LEARN.search(first)
+    assert m, f"{path.name}: its first cell has no **What you will learn.** paragraph"
+    return " ".join(m.group(1).split())
+
+
+def test_the_index_says_what_each_lesson_says_it_teaches():
+    """Each row of the index is its lesson's own "What you will learn" (which names questions, never their answers):
+    a row copied from an older edition would answer an exercise before the lesson asks it."""
+    index = "\n".join(c.source for c in nbformat.read(SOURCES / "index.ipynb", as_version=4).cells if c.cell_type == "markdown")
+    rows = dict(re.findall(r"^\| \[[^\]]+\]\(([^)]+\.ipynb)\) \| (.*) \|$", index, re.M))
+    assert set(rows) == {p.name for p in NUMBERED}
+    stale = [name for name in rows if rows[name] != what_you_will_learn(SOURCES / name)]
+    assert not stale, f"index rows that differ from their lessons' 'What you will learn': {stale}"
+
+
+def test_the_index_gives_the_range_of_the_lessons_measured_times():
+    index = nbformat.read(SOURCES / "index.ipynb", as_version=4).cells[0].source
+    lo, hi = map(int, re.search(r"each takes (\d+) to (\d+) minutes", index).groups())
+    times = [int(re.search(r"\*\*Time:\*\* about (\d+) minutes", nbformat.read(p, as_version=4).cells[0].source).group(1))
+             for p in NUMBERED]  # fmt: skip
+    assert (lo, hi) == (min(times), max(times)), f"the lessons' Time lines run from {min(times)} to {max(times)} minutes"
