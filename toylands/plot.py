@@ -112,6 +112,8 @@ MARKS = {
     "max": ("^", "#D55E00", 10, "maximum"),
     "degenerate": ("D", "#CC79A7", 8, "degenerate"),
 }
+#: The shapes of a view's marked points (a plane's "start", "end", the solutions it passes through), in order.
+MARK_SHAPES = ["P", "s", "D", "v", "h"]
 #: How declared sets of critical points are drawn, by kind: (colour, legend label).
 SET_STYLES = {
     "min": ("#FFFFFF", "connected minima"),
@@ -352,8 +354,10 @@ def landscape_map(
     markers = {}
     if critical:
         markers = critical_markers(L, ax)
-    for k, (label, x) in enumerate(L.marks):
-        (markers[label],) = ax.plot(*x, "P", ms=12, mfc=PALETTE[(k + 1) % len(PALETTE)], mec="black", zorder=6, label=label)
+    for k, (label, x) in enumerate(L.marks):  # told apart by shape, in white: no colour of a path or a run is taken
+        shape = MARK_SHAPES[k % len(MARK_SHAPES)]
+        (markers[label],) = ax.plot(*x, shape, ms=12 if shape == "P" else 10, mfc="#FFFFFF", mec="black", mew=1.5, zorder=6,
+                                    label=label)  # fmt: skip
     (x0, x1), (y0, y1) = np.asarray(bounds if bounds is not None else L.bounds)
     ax.set(xlim=(x0, x1), ylim=(y0, y1))
     _axis_labels(ax, L)
