@@ -394,7 +394,7 @@ class Explorer(Scene):
     def _static_state(self) -> dict:
         """The state for a page with no kernel: the fan from the widget's start and fans from :meth:`grid`'s starts
         (3 x 3, else 2 x 2, else none: what fits in :data:`BUDGET` bytes), so that a click snaps to the nearest start."""
-        per_start = len(self.lrs) * (self.fan.steps + 1) * 4 * 3  # a path (x, y) and its loss curve (y), float32
+        per_start = len(self.lrs) * (self.fan.steps + 1) * 2 * 3  # a path (x, y) and its loss curve (y), half floats
         k = next((k for k in range(GRID, 1, -1) if per_start * (1 + k * k) <= BUDGET), 0)
         if not k:
             return {}

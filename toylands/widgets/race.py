@@ -172,7 +172,7 @@ class Race(Scene):
     def _static_state(self) -> dict:
         """For a page with no kernel: the race from a 3 x 3 (else 2 x 2) grid of starts too, as many as fit in the
         budget, so a click snaps to the nearest start."""
-        per_start = len(self.names) * (int(self.get("steps")) + 1) * 4 * 3
+        per_start = len(self.names) * (int(self.get("steps")) + 1) * 2 * 3  # path (x, y) and loss (y), half floats
         k = next((k for k in (3, 2) if per_start * (1 + k * k) <= BUDGET), 0)
         if not k:
             return {}
