@@ -142,7 +142,7 @@ def test_the_page_without_a_kernel_stays_within_its_data_budget():
 
     from toylands.widgets._drawing import saved
 
-    cases = ((Explorer("rosenbrock", "GD", lr=1e-3, steps=300), 5), (LRLab("ill_conditioned_bowl", lr=0.05, steps=100), 10),
+    cases = ((Explorer("rosenbrock", "GD", lr=1e-3, steps=300), 10), (LRLab("ill_conditioned_bowl", lr=0.05, steps=100), 10),
              (Explorer("rosenbrock", "GD", lr=1e-3, steps=1000), 1))
     for w, starts in cases:
         state = saved(w)
