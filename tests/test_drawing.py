@@ -37,3 +37,10 @@ def test_a_scale_the_browser_cannot_draw_is_refused():
     with pytest.raises(ValueError, match="linear or log axes only; the x axis is 'symlog'"):
         still(fig, ax)
     plt.close(fig)
+
+
+def test_the_size_is_the_pictures_own_when_the_figure_is_a_fraction_of_a_pixel_wide():
+    fig, ax = plt.subplots(figsize=(9.6, 4.0), dpi=88)  # 844.8 x 352 px: savefig writes 844
+    view = still(fig, ax)
+    assert plt.imread(io.BytesIO(view["png"])).shape[:2] == (view["size"][1], view["size"][0]) == (352, 844)
+    plt.close(fig)

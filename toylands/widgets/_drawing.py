@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ def still(fig, ax) -> dict:
             raise ValueError(f"the browser draws over linear or log axes only; the {axis} axis is {scale!r}")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)  # no tight bbox: the picture is the canvas, so the box stays true
-    width, height = (int(round(v)) for v in fig.bbox.size)
+    width, height = struct.unpack(">II", buf.getvalue()[16:24])  # the PNG's own size (its IHDR), as savefig rounded it
     box = ax.get_window_extent()  # display pixels, origin at the bottom left: read after the one drawing, its layout done
     left, top = float(box.x0), float(height - box.y1)
     return {"png": buf.getvalue(), "size": [width, height], "box": [left, top, float(box.width), float(box.height)],
