@@ -603,10 +603,13 @@ def _stop_labels(ax, labels) -> list:
         steps = sorted({s for _, _, s in g})
         told = f"step {steps[0]}" if len(steps) == 1 else "steps " + ", ".join(map(str, steps[:-1])) + f" and {steps[-1]}"
         toward = np.sign(centre - where)  # put the words on the side of the mark that faces the middle
-        out.append(ax.annotate(f"{kind} at {told}", where, xytext=(10 * toward[0], 10 * toward[1]), textcoords="offset points",
-                               fontsize=10, color="black", ha="left" if toward[0] >= 0 else "right",
-                               va="bottom" if toward[1] >= 0 else "top", bbox=dict(fc="white", ec="none", alpha=0.8, pad=1),
-                               zorder=8))  # fmt: skip
+        third = (where[0] - x0) / (x1 - x0)  # a mark in the middle third gets its words centred on it: they stay inside
+        ha, dx = ("center", 0) if 1 / 3 <= third <= 2 / 3 else ("left", 10) if toward[0] >= 0 else ("right", -10)
+        out.append(ax.annotate(f"{kind} at {told}", where, xytext=(dx, 14 * toward[1]), textcoords="offset points",
+                               fontsize=10, color="black", ha=ha, va="bottom" if toward[1] >= 0 else "top",
+                               bbox=dict(fc="white", ec="none", alpha=0.8, pad=1), zorder=8))  # fmt: skip
+    if any(abs(where[1] - y1) < 0.03 * (y1 - y0) for where, _, _ in labels) and ax.get_title():
+        ax.set_title(ax.get_title(), pad=14)  # a mark on the top edge would sit on the title
     return out
 
 
