@@ -354,6 +354,27 @@ class Scene(anywidget.AnyWidget):
         """The layers as the browser receives them: :func:`wire` over this widget's axes views."""
         return [wire(d, self.axes[d["axes"]] if d["axes"] < len(self.axes) else None) for d in layers]
 
+    def grid(self, k: int = 3) -> np.ndarray:
+        """Starts computed ahead for a page with no kernel: a k x k grid over the map, at the centres of its cells."""
+        (x0, x1), (y0, y1) = self.landscape.bounds
+        fx = (2 * np.arange(k) + 1) / (2 * k)
+        return np.array([[x0 + a * (x1 - x0), y0 + b * (y1 - y0)] for b in fx for a in fx])
+
+    def _ahead(self, per_start: int, budget: int, first, run, layers_for) -> dict:
+        """The state for a page with no kernel, for a widget whose map sets the start: what ``run(start)`` gives
+        from the widget's start (``first``, already computed) and from :meth:`grid`'s starts (3 x 3, else 2 x 2,
+        else none: what fits in ``budget`` bytes at ``per_start`` bytes a start), drawn by ``layers_for(results)``
+        (which returns the layers and the readout, with the start as the first of their dims); a click on the map
+        snaps to the nearest of those starts."""
+        k = next((k for k in (3, 2) if per_start * (1 + k * k) <= budget), 0)
+        if not k:
+            return {}
+        starts = np.vstack([self.start, self.grid(k)])
+        layers, texts = layers_for([first] + [run(s) for s in starts[1:]])
+        controls = [dict(c, options=[f"start {i}" for i in range(len(starts))], points=starts.tolist()) if c["kind"] == "map"
+                    else c for c in self.controls]  # fmt: skip
+        return {"controls": controls, "value": {**self.value, "start": 0}, "layers": self._wire(layers), "texts": texts}
+
     def _check_refs(self):
         for i, d in enumerate(self._layers):
             if "ref" in d and not (0 <= d["ref"] < i and "_array" in self._layers[d["ref"]]):

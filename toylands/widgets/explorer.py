@@ -27,7 +27,7 @@ STEPS = list(range(10, 3001, 10))
 NOISES = [round(v, 2) for v in np.arange(0, 5.0001, 0.01)]
 #: A page with no kernel: the starts computed ahead (a 3 x 3 grid over the map, beside the widget's own start), when
 #: their paths fit in BUDGET bytes (else a click there says it needs a kernel).
-GRID, BUDGET = 3, 1_200_000
+BUDGET = 1_200_000
 
 
 def _number(name, value):
@@ -385,31 +385,11 @@ class Explorer(Scene):
         return out
 
     # ------------------------------------------------------------------ a page with no kernel
-    def grid(self, k: int = GRID) -> np.ndarray:
-        """Starts computed ahead for a page with no kernel: a k x k grid over the map, at the centres of its cells."""
-        (x0, x1), (y0, y1) = self.landscape.bounds
-        fx = (2 * np.arange(k) + 1) / (2 * k)
-        return np.array([[x0 + a * (x1 - x0), y0 + b * (y1 - y0)] for b in fx for a in fx])
-
     def _static_state(self) -> dict:
-        """The state for a page with no kernel: the fan from the widget's start and fans from :meth:`grid`'s starts
-        (3 x 3, else 2 x 2, else none: what fits in :data:`BUDGET` bytes), so that a click snaps to the nearest start."""
+        """The state for a page with no kernel: the fan from the widget's start and fans from a grid of starts
+        (:meth:`Scene._ahead`, within :data:`BUDGET` bytes), so that a click snaps to the nearest start."""
         per_start = len(self.lrs) * (self.fan.steps + 1) * 2 * 3  # a path (x, y) and its loss curve (y), half floats
-        k = next((k for k in range(GRID, 1, -1) if per_start * (1 + k * k) <= BUDGET), 0)
-        if not k:
-            return {}
-        starts = np.vstack([self.start, self.grid(k)])
-        fans = [self.fan] + [self._run(s) for s in starts[1:]]
-        layers, texts = self._layers_for(fans, range(self.fan.steps + 1))
-        controls = []
-        for c in self.controls:
-            c = dict(c)
-            if c["kind"] == "map":
-                c["options"] = [f"start {i}" for i in range(len(starts))]
-                c["points"] = starts.tolist()
-            controls.append(c)
-        return {"controls": controls, "value": {**self.value, "start": 0},
-                "layers": self._wire(layers), "texts": texts}
+        return self._ahead(per_start, BUDGET, self.fan, self._run, lambda fans: self._layers_for(fans, range(self.fan.steps + 1)))
 
     # ------------------------------------------------------------------ what is shown
     @property

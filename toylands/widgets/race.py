@@ -164,25 +164,11 @@ class Race(Scene):
         texts = {"dims": dims, "items": ["; ".join(f"{n}: {r[n].outcomes[0].words}" for n in self.names) for r in races]}
         return layers, texts
 
-    def grid(self, k: int = 3) -> np.ndarray:
-        (x0, x1), (y0, y1) = self.landscape.bounds
-        fx = (2 * np.arange(k) + 1) / (2 * k)
-        return np.array([[x0 + a * (x1 - x0), y0 + b * (y1 - y0)] for b in fx for a in fx])
-
     def _static_state(self) -> dict:
-        """For a page with no kernel: the race from a 3 x 3 (else 2 x 2) grid of starts too, as many as fit in the
-        budget, so a click snaps to the nearest start."""
+        """For a page with no kernel: the race from a grid of starts too (:meth:`Scene._ahead`, within the budget),
+        so that a click snaps to the nearest start."""
         per_start = len(self.names) * (int(self.get("steps")) + 1) * 2 * 3  # path (x, y) and loss (y), half floats
-        k = next((k for k in (3, 2) if per_start * (1 + k * k) <= BUDGET), 0)
-        if not k:
-            return {}
-        starts = np.vstack([self.start, self.grid(k)])
-        races = [self.results] + [self._run(s) for s in starts[1:]]
-        layers, texts = self._layers_for(races)
-        controls = [dict(c, options=[f"start {i}" for i in range(len(starts))], points=starts.tolist()) if c["kind"] == "map"
-                    else c for c in self.controls]  # fmt: skip
-        return {"controls": controls, "value": {**self.value, "start": 0}, "texts": texts,
-                "layers": self._wire(layers)}
+        return self._ahead(per_start, BUDGET, self.results, self._run, self._layers_for)
 
     @property
     def shown(self) -> dict:
