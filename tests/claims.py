@@ -482,6 +482,11 @@ CLAIMS["14-landscapes-in-practice"] += [
      "round(float(pruned.loss[0, 3]), 3) == 0.311 and round(float(pruner.scores['magnitude', 0.8][0]), 3) == 0.131 "
      "and round(float(pruner.scores['obd', 0.7][0]), 3) == 0.304 and round(float(pruner.scores['obd', 0.8][0]), 3) == 0.131"),
 ]
+CLAIMS["14-landscapes-in-practice"] += [
+    ("14.3 takes 'lbfgs' and 'l_bfgs' for L-BFGS, and tells 'bfgs' as an unknown spelling",
+     "all(__import__('toylands.exercises').exercises.evaluate('14.3', table, w)[0] for w in ('lbfgs', 'l_bfgs')) "
+     "and 'does not know' in __import__('toylands.exercises').exercises.evaluate('14.3', table, 'bfgs')[1]"),
+]
 SHORTCUTS["14-landscapes-in-practice"] = [
     ("14.1", "the width-8 fraction of the first section (seed 0)", "deep[False][0][3][0] / deep[True][0][3][0]"),
     ("14.1", "He's edge of chaos taken for any width: no shrinking, 1", "1.0"),
