@@ -759,3 +759,36 @@ CLAIMS["14-landscapes-in-practice"] = [
      "< min(tl.run(tl.OPTIMIZERS[n](race.state[f'lr {n}']), tl.rosenbrock, steps=300).values[-1, 0] "
      "for n in tuned if n != 'Momentum')"),
 ]
+
+CLAIMS["14-landscapes-in-practice"] += [
+    ("the plain network's gradient is about as small at every layer: on average over the three initializations between "
+     "1e-4 and 1e-3 at each, against 0.9 to 8 in the residual one",
+     "(lambda g, h: (1e-4 <= g).all() and (g <= 1e-3).all() and (0.9 <= h).all() and (h <= 8).all())("
+     "np.exp(np.log([r[3] for r in deep[False]]).mean(0)), np.exp(np.log([r[3] for r in deep[True]]).mean(0)))"),
+    ("14.1's feedback: the plain networks' loss starts at ln 2 = 0.693, a coin's; in a typical one the signal shrinks "
+     "on its way forward",
+     "all(abs(r[0](r[0].starts[0]) - np.log(2)) < 2e-3 for r in deep[False]) and round(float(np.log(2)), 3) == 0.693"),
+    ("summary: four times wider, far less (the plain network keeps over a hundred times more of the residual one's "
+     "first-layer gradient)",
+     "ratio_32 > 100 * deep[False][0][3][0] / deep[True][0][3][0] and ratio_32 < 0.5"),
+    ("removing more weights does not always cost more: magnitude's loss 0.311 at 75% and 0.131 at 80%; OBD's 0.304 at "
+     "70%, 0.131 at 80%",
+     "round(float(pruned.loss[0, 3]), 3) == 0.311 and round(float(pruner.scores['magnitude', 0.8][0]), 3) == 0.131 "
+     "and round(float(pruner.scores['obd', 0.7][0]), 3) == 0.304 and round(float(pruner.scores['obd', 0.8][0]), 3) == 0.131"),
+]
+CLAIMS["14-landscapes-in-practice"] += [
+    ("14.3 takes 'lbfgs' and 'l_bfgs' for L-BFGS, and tells 'bfgs' as an unknown spelling",
+     "all(__import__('toylands.exercises').exercises.evaluate('14.3', table, w)[0] for w in ('lbfgs', 'l_bfgs')) "
+     "and 'does not know' in __import__('toylands.exercises').exercises.evaluate('14.3', table, 'bfgs')[1]"),
+]
+SHORTCUTS["14-landscapes-in-practice"] = [
+    ("14.1", "the width-8 fraction of the first section (seed 0)", "deep[False][0][3][0] / deep[True][0][3][0]"),
+    ("14.1", "He's edge of chaos taken for any width: no shrinking, 1", "1.0"),
+    ("14.2", "the 30-degree turn's speed-up, printed above",
+     "np.median(transfers['moons turned 30°'].steps_to_target['scratch']) "
+     "/ np.median(transfers['moons turned 30°'].steps_to_target['transfer'])"),
+    ("14.2", "no difference at all, 1", "1.0"),
+    ("14.2", "the XOR task's ratio, printed above",
+     "np.median(transfers['XOR'].steps_to_target['scratch']) / np.median(transfers['XOR'].steps_to_target['transfer'])"),
+]
+THIRD_EDITION |= {"14-landscapes-in-practice"}

@@ -86,6 +86,26 @@ class Transfer(NamedTuple):
         return "\n".join(lines)
 
 
+#: Pretrained weights by (network, data, seeds, steps, rate): a lesson transfers from one source to several targets,
+#: and a check recomputes its exercise's transfer; each pretraining (most of a transfer's time) runs once per kernel.
+_PRETRAINED: dict[tuple, np.ndarray] = {}
+
+
+def _pretrained(source: NetLandscape, seeds: int, pretrain_steps: int, lr: float, progress) -> np.ndarray:
+    """``seeds`` runs of Adam on ``source`` from ``init_params(source.model, s)``, their final weights (cached)."""
+    import hashlib
+
+    starts = np.stack([init_params(source.model, s) for s in range(seeds)])
+    data = hashlib.sha1(b"".join(np.ascontiguousarray(a).tobytes() for a in (source.data.X, source.data.y, starts)))
+    key = (source.name, tuple(source.model.sizes), data.hexdigest(), repr(np.asarray(source(starts)).tolist()),
+           pretrain_steps, lr)  # fmt: skip
+    if key not in _PRETRAINED:
+        if len(_PRETRAINED) >= 8:
+            _PRETRAINED.pop(next(iter(_PRETRAINED)))
+        _PRETRAINED[key] = run(optim.adam(lr), source, starts, pretrain_steps, progress=progress).final
+    return _PRETRAINED[key].copy()
+
+
 def transfer(source: NetLandscape, target: NetLandscape, *, pretrain_steps: int = 800, steps: int = 300,
              lr: float = 1e-2, seeds: int = 3, target_loss: float = 0.1, keep_head: bool = False,
              progress: bool | None = None) -> Transfer:  # fmt: skip
@@ -106,8 +126,7 @@ def transfer(source: NetLandscape, target: NetLandscape, *, pretrain_steps: int 
            error=DataError)  # fmt: skip
     if keep_head and source.model.sizes[-1] != target.model.sizes[-1]:
         raise DataError("keep_head=True needs the same number of outputs on both tasks; use a new head")
-    starts = np.stack([init_params(source.model, s) for s in range(seeds)])
-    pretrained = run(optim.adam(lr), source, starts, pretrain_steps, progress=progress).final
+    pretrained = _pretrained(source, seeds, pretrain_steps, float(lr), progress)
     heads = np.stack([new_head(source, target, pretrained[s], seed=1000 + s) for s in range(seeds)])
     tuned_start = pretrained.copy() if keep_head else heads
     scratch_start = np.stack([init_params(target.model, s) for s in range(seeds)])
