@@ -922,8 +922,6 @@ def _14_3(table, best_on_network):
     if not names:
         raise Wrong("pass the table from tl.compare_optimizers with the small network in it.")
     want = table.winners()[names[0]]
-    squash = lambda w: "".join(ch for ch in str(w).lower() if ch.isalnum())  # noqa: E731  ("lbfgs" is L-BFGS)
-    best_on_network = next((n for n in table.optimizers if squash(n) == squash(best_on_network)), best_on_network)
     same_word(best_on_network, {want}, "best_on_network", f"not the best median on {names[0]}: read its column "
               "(lowest number) or use table.winners().", known=table.optimizers)  # fmt: skip
     j = table.landscapes.index(names[0])

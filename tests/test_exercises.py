@@ -539,11 +539,12 @@ def test_an_unknown_spelling_of_a_word_is_told_as_such_with_the_allowed_words():
         return "right."
 
     assert evaluate("w.1", "l_bfgs") == evaluate("w.2", " L BFGS ") == (True, "right.")
-    assert evaluate("w.1", "lbfgs") == (False, "best should be one of the words 'L-BFGS', 'Adam', 'GD'; got 'lbfgs', a "
-                                               "spelling this exercise does not know (case, spaces, '-' and '_' do not "
-                                               "matter).")  # fmt: skip
-    assert evaluate("w.2", "lbfgs") == (False, "best = 'lbfgs' is a spelling this exercise does not know: write one of "
-                                               "'L-BFGS', 'Adam', 'GD' (case, spaces, '-' and '_' do not matter).")  # fmt: skip
+    assert evaluate("w.1", "lbfgs") == evaluate("w.2", "LBFGS") == (True, "right.")  # as the message says: '-' does not matter
+    assert evaluate("w.1", "bfgs") == (False, "best should be one of the words 'L-BFGS', 'Adam', 'GD'; got 'bfgs', a "
+                                              "spelling this exercise does not know (case, spaces, '-' and '_' do not "
+                                              "matter).")  # fmt: skip
+    assert evaluate("w.2", "bfgs") == (False, "best = 'bfgs' is a spelling this exercise does not know: write one of "
+                                              "'L-BFGS', 'Adam', 'GD' (case, spaces, '-' and '_' do not matter).")  # fmt: skip
     assert evaluate("w.2", "adam") == (False, "best = 'adam' is not right: read the table's lowest median.")
 
 

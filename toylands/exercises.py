@@ -113,7 +113,8 @@ def _shown(value) -> str:
 
 
 def _norm(word: str) -> str:
-    return str(word).strip().lower().replace("-", " ").replace("_", " ")
+    """A word as answers compare it: case, spaces, ``-`` and ``_`` do not matter ("lbfgs" is "L-BFGS")."""
+    return re.sub(r"[\s_-]+", "", str(word).lower())
 
 
 class Format:
