@@ -332,7 +332,8 @@ class TemperedPosterior(Scene):
         ax, ax_c = fig.subplots(1, 2, width_ratios=(1, 1.15))
         (x0, x1), (y0, y1) = self.bounds
         ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$w_1$", ylabel="$w_2$", title="where the tempered posterior lies")
-        fig.colorbar(mpl.cm.ScalarMappable(cmap="viridis"), ax=ax, shrink=0.85, ticks=[], label="loss (each map its own levels)")
+        cb = fig.colorbar(mpl.cm.ScalarMappable(cmap="viridis"), ax=ax, shrink=0.85, label="loss (each map its own levels)")
+        cb.set_ticks([0, 1], labels=["low", "high"])
         for r in self.records.values():
             ax_c.plot(r.n_betas, r.curve, color="#BBBBBB", lw=1.2)
         ax_c.set(xscale="log", xlabel=r"inverse temperature $n\beta$", ylabel=r"estimate $\hat\lambda$",
@@ -372,7 +373,7 @@ class TemperedPosterior(Scene):
         self._set_layers([
             layer("image", maps, dims=["minimum"], cmap="viridis", vmin=0, vmax=1, extent=[x0, x1, y0, y1], origin="lower"),
             layer("dots", draws, dims=["minimum", "n_beta"], color="#D55E00", size=3, alpha=0.7),
-            layer("dots", at, dims=["minimum"], marker="x", color="black", size=8),
+            layer("dots", at, dims=["minimum"], marker="x", color="black", size=8, z=2.5),  # under the draws: a tight cloud shows
             layer("hline", known, axes=1, dims=["minimum"], color="black", width=1.2),
             layer("line", curves, axes=1, dims=["minimum"], color=plot.PALETTE[5], width=1.8),
             layer("dots", curves, axes=1, dims=["minimum"], color=plot.PALETTE[5], size=6),
