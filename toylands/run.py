@@ -499,7 +499,8 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
                 bar.update(10)
     if bar is not None:
         bar.close()
-    causes = tuple("nan" if nan_step[i] else ("fell" if fell[i] else "rose") if stopped_at[i] >= 0 else "" for i in range(runs))
+    causes = tuple("nan" if n else ("fell" if f else "rose") if k >= 0 else ""
+                   for n, f, k in zip(nan_step.tolist(), fell.tolist(), stopped_at.tolist(), strict=True))  # Python values: fast
     return X, x, stopped_at, causes
 
 
