@@ -763,9 +763,18 @@ def _11_3(none_purity):
 @exercise("12.1", "ordered or chaotic", kind="predict", points=1, answer=number)
 def _12_1(chi_3):
     want = float(nets.chi1(3.0, 1.0))
-    close(chi_3, want, 1e-4, "chi_3", "nets.chi1 takes sigma_w2 and sigma_b2, in that order: here 3 and 1.")
+    v = float(chi_3)
+    if abs(v - float(nets.chi1(3.0, 0.05))) < 1e-4:
+        hint = "that is chi1 at the map's bias variance 0.05; the question is at sigma_b2 = 1."
+    elif abs(v - float(nets.chi1(1.0, 3.0))) < 1e-4:
+        hint = "that is sigma_w2 = 1 with sigma_b2 = 3: nets.chi1 takes the weight variance first, then the bias variance."
+    else:
+        hint = "nets.chi1 takes the weight variance first, then the bias variance."
+    close(chi_3, want, 1e-4, "chi_3", hint)
+    edge = float(nets.critical_sigma_w2(1.0))
     return (f"chi1 = {want:.3f} < 1: ordered. The edge keeps moving to larger weights as the biases grow: at "
-            "sigma_b2 = 1 a weight variance far to the right of the map's edge line is still ordered.")
+            f"sigma_b2 = 1 it is at sigma_w2 = {edge:.2f}, so a weight variance far to the right of the map's edge line "
+            "is still ordered.")
 
 
 @exercise("12.2", "the slope measured in a network", points=1, answer=number)
@@ -777,7 +786,7 @@ def _12_2(measured_chi):
           "theory's chi1 is not what is asked: this network's own ratios are.")  # fmt: skip
     theory = float(nets.chi1(1.25, 0.05))
     apart = abs(want - theory) / theory
-    return (f"the network's gradients shrink by {want:.4f} per layer, the theory says {theory:.4f}: "
+    return (f"the network's squared gradients shrink by {want:.4f} per layer on the way back, the theory says {theory:.4f}: "
             f"{apart:.{0 if apart >= 0.1 else 1 if apart >= 0.01 else 2}%} apart in one network of width 1,000.")
 
 
@@ -786,7 +795,8 @@ def _12_3(relu_layer):
     want = int(np.argmax(nets.correlation_curve(0.5, 2000, 2.0, 0.0, "relu") > 0.99))
     relu_layer = int(relu_layer)
     if relu_layer != want:
-        far = "far off (more than a factor of two)" if not want / 2 <= relu_layer <= 2 * want else "not the first such layer"
+        far = ("far off (more than a factor of two)" if not want / 2 <= relu_layer <= 2 * want
+               else "within a factor of two, but not that layer")
         raise Wrong(f"relu_layer = {relu_layer} is {far}: it is the first index at which the ReLU curve (correlation "
                     "c0 = 0.5, sigma_w2 = 2, sigma_b2 = 0) is above 0.99; np.argmax finds the first True of a boolean "
                     "array.")  # fmt: skip
