@@ -1143,9 +1143,13 @@ def chaos_phase_diagram(ax=None, *, sigma_w2=(0.25, 4.5), sigma_b2=(0.0, 0.3), a
     ax = _ax(ax, figsize=(6.0, 4.4))
     W, B = np.meshgrid(np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n))
     log_chi = np.log(chi1(W, B, activation))
-    norm = mcolors.TwoSlopeNorm(0.0, min(log_chi.min(), -1e-3), max(log_chi.max(), 1e-3))  # white on the edge
+    # white on the edge, the same shade at the same distance from it on either side (a symmetric scale, as far as the
+    # chaotic side reaches), and the deeper ordered side, beyond that, in the deepest blue (the colour bar says so)
+    half = max(float(log_chi.max()), 1e-3)
+    norm = mcolors.Normalize(-half, half)
     image = ax.pcolormesh(W, B, log_chi, cmap="RdBu_r", norm=norm, shading="auto")
-    bs = np.linspace(*sigma_b2, 40)
+    lo, hi = sigma_b2  # the edge moves fast near no bias (1 at 0, 1.42 at 0.01): sample it densely there
+    bs = np.unique(np.concatenate([np.linspace(lo, hi, 40), lo + (hi - lo) * np.geomspace(1e-4, 1, 40)]))
     (edge,) = ax.plot(critical_sigma_w2(bs, activation), bs, color="black", lw=2.5, label=r"edge of chaos, $\chi_1 = 1$")
     for name, (w, b) in (points or {}).items():
         ax.plot([w], [b], "o", color="white", mec="black", ms=8, zorder=5)
@@ -1153,7 +1157,7 @@ def chaos_phase_diagram(ax=None, *, sigma_w2=(0.25, 4.5), sigma_b2=(0.0, 0.3), a
     ax.text(0.04, 0.92, "ordered", transform=ax.transAxes, fontsize=11, color="#08306B", path_effects=HALO)
     # top right: the marked points of a lesson sit low on the map, where a label here would collide with theirs
     ax.text(0.96, 0.92, "chaotic", transform=ax.transAxes, ha="right", fontsize=11, color="#67000D", path_effects=HALO)
-    ax.figure.colorbar(image, ax=ax, label=r"$\ln \chi_1$")
+    ax.figure.colorbar(image, ax=ax, label=r"$\ln \chi_1$", extend="min" if log_chi.min() < -half else "neither")
     ax.set(xlabel=r"weight variance $\sigma_w^2$", ylabel=r"bias variance $\sigma_b^2$", xlim=sigma_w2, ylim=sigma_b2,
            title=f"{activation} networks: order and chaos")  # fmt: skip
     legend_below(ax)
