@@ -170,3 +170,18 @@ def test_points_travel_as_half_floats_over_their_axes_and_come_back_within_a_400
     decades = np.abs(np.log10(back[inside, 1]) - np.log10(xy[inside, 1]))
     assert decades.max() <= 7.5 * 2**-11  # of the 15 decades shown (a half-width of 7.5)
     assert wire(layer("line", xy), None)["data"] == layer("line", xy)["data"]  # no view: float32 as it is
+
+
+def test_a_layer_of_runs_that_stopped_early_travels_ragged_and_comes_back_whole():
+    from toylands.widgets._scene import layer, unwire, wire
+
+    paths = np.cumsum(np.ones((3, 10, 2)), axis=1)  # three runs of ten points
+    stops = np.array([10, 3, 1])  # the second stopped after 3 points, the third after its start
+    view = {"xlim": [0.0, 20.0], "ylim": [0.0, 20.0], "xscale": "linear", "yscale": "linear"}
+    d = wire(layer("line", paths, dims=["run"], stops=stops), view)
+    assert len(d["data"]) == 2 * 2 * (10 + 3 + 1) and np.frombuffer(d["offsets"], "<i4").tolist() == [0, 10, 13]
+    back = unwire(d).reshape(3, 10, 2)
+    for i, k in enumerate(stops):
+        np.testing.assert_allclose(back[i, :k], paths[i, :k], atol=20 * 2**-11)
+        assert np.isnan(back[i, k:]).all()
+    assert "offsets" not in wire(layer("line", paths, dims=["run"], stops=[10, 10, 9]), view)  # little to save: whole

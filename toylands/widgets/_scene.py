@@ -134,7 +134,9 @@ def wire(spec: dict, view: dict | None) -> dict:
     half-widths (half floats end at 65504) is pulled in towards the view's centre to that distance, which keeps
     the direction a line to it leaves the view in (within 1/FAR of a radian); NaN, infinities and a log axis's
     non-positive values stay not drawn. The entry ``half`` tells the browser ``[c, h, log]`` per coordinate
-    (``static/scene.js``'s ``points`` and :func:`unwire` decode it).
+    (``static/scene.js``'s ``points`` and :func:`unwire` decode it). A layer over several items whose ``stops``
+    leave a tenth or more of the points unused travels ragged: only each item's valid points, where ``offsets``
+    (int32, one per item) says they begin.
     """
     out = _public(spec)
     a = spec.get("_array")
@@ -155,20 +157,38 @@ def wire(spec: dict, view: dict | None) -> dict:
             half.append([float(c), float(h), bool(log)])
         far = np.max(np.abs(np.nan_to_num(coded_f := coded.astype(float), nan=0.0)), axis=-1, keepdims=True)
         coded = np.where(far > FAR, coded_f * (FAR / np.where(far > FAR, far, 1.0)), coded_f)
-    out["data"] = (coded[..., 0] if spec.get("xindex") else coded).astype("<f2").tobytes()
+    coded = coded.astype("<f2")
     out["half"] = half
+    n, lead = coded.shape[-2], coded.shape[:-2]
+    stops = None if spec.get("stops") is None else np.frombuffer(spec["stops"], "<f4")
+    if lead and stops is not None and stops.size == prod(lead) > 1:  # ragged: each item's valid points only
+        counts = np.clip(stops.astype(int), 1, n)
+        if counts.sum() < 0.9 * counts.size * n:  # (a run that stopped early holds nothing worth sending after)
+            rows = coded.reshape(counts.size, n, -1)
+            coded = np.concatenate([rows[i, :c] for i, c in enumerate(counts.tolist())])
+            out["offsets"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("<i4").tobytes()
+    out["data"] = (coded[..., 0] if spec.get("xindex") else coded).tobytes()
     return out
 
 
 def unwire(d: dict) -> np.ndarray:
-    """The numbers a wired layer's ``data`` holds, flat (what the browser draws; the inverse of :func:`wire`)."""
+    """The numbers a wired layer's ``data`` holds, flat, each item's ``n`` points in turn (the points a ragged layer
+    leaves out are NaN): what the browser draws, the inverse of :func:`wire`."""
     if "half" not in d:
         return np.frombuffer(d["data"], "<f4").astype(float)
-    v = np.frombuffer(d["data"], "<f2").astype(float).reshape(-1, len(d["half"]))
+    k = len(d["half"])
+    v = np.frombuffer(d["data"], "<f2").astype(float).reshape(-1, k)
     out = np.stack([c + h * v[:, j] for j, (c, h, _) in enumerate(d["half"])], axis=-1)
     for j, (_, _, log) in enumerate(d["half"]):
         if log:
             out[:, j] = 10 ** out[:, j]
+    if "offsets" in d:
+        starts = np.frombuffer(d["offsets"], "<i4")
+        ends = np.append(starts[1:], len(out))
+        full = np.full((len(starts), d["n"], k), np.nan)
+        for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            full[i, : b - a] = out[a:b]
+        out = full
     return out.reshape(-1)
 
 

@@ -10,6 +10,10 @@ export function floats(v) {
   return new Float32Array(v);
 }
 
+function ints(v) {   // little-endian int32 bytes (a ragged layer's offsets)
+  return new Int32Array(v instanceof DataView ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v.buffer ?? v);
+}
+
 // Half floats (IEEE binary16) to numbers: one table of all 65536, built once.
 let HALF = null;
 function halfTable() {
@@ -189,12 +193,14 @@ function render({ model, el }) {
       const out = { ...L };
       if (L.data) out.xy = L.half ? points(L.data, L.half) : floats(L.data);
       if (L.stops) out.stopsArr = floats(L.stops);
+      if (L.offsets) out.offsetsArr = ints(L.offsets);
       if (L.lut) out.lutArr = new Uint8Array(L.lut.buffer ? L.lut.buffer.slice(L.lut.byteOffset, L.lut.byteOffset + L.lut.byteLength) : L.lut);
       return out;
     });
     for (const L of layers) if (L.ref != null) {   // a head shares its path's points, and how they are laid out
       L.xy = layers[L.ref].xy;
       L.xindex = layers[L.ref].xindex;
+      L.offsetsArr = layers[L.ref].offsetsArr;
     }
     // drawn in order of depth (as matplotlib's zorder in Scene.paint): pictures, images, bands, lines, markers, labels
     const depth = { picture: -1, image: 0, band: 1, line: 2, vline: 2, hline: 2, dots: 3, head: 3, text: 4 };
@@ -217,10 +223,13 @@ function render({ model, el }) {
     const i = flat(L.dims), n = L.n;
     const stop = L.stopsArr ? (L.stopsArr.length > 1 ? L.stopsArr[i] : L.stopsArr[0]) : n;
     const upto = L.upto == null ? n - 1 : val[L.upto];
-    const last = Math.min(upto, stop - 1);
-    const reached = last >= stop - 1 && stop < n;
+    const reached = Math.min(upto, stop - 1) >= stop - 1 && stop < n;
     if ((L.when === "stopped" && !reached) || (L.when === "running" && reached)) return null;
-    return L.kind === "head" ? [i * n + last, 1] : [i * n, last + 1];
+    // points of item i start at i * n, or where its offset says (a ragged layer holds only each item's valid points)
+    const O = L.offsetsArr, base = O ? O[i] : i * n;
+    const count = O ? (i + 1 < O.length ? O[i + 1] : L.xy.length / (L.xindex ? 1 : 2)) - base : n;
+    const last = Math.min(upto, stop - 1, count - 1);
+    return L.kind === "head" ? [base + last, 1, base] : [base, last + 1, base];
   }
 
   function drawImage(ctx, L, map) {
@@ -253,9 +262,9 @@ function render({ model, el }) {
     if (L.kind === "line" || L.kind === "dots" || L.kind === "head") {
       const part = shown(L);
       if (part) {
-        const [o, k] = part, px = new Float64Array(2 * k);
+        const [o, k, base] = part, px = new Float64Array(2 * k);
         for (let j = 0; j < k; j++) {
-          const p = L.xindex ? map.toPixel((o % L.n) + j, L.xy[o + j]) : map.toPixel(L.xy[2 * (o + j)], L.xy[2 * (o + j) + 1]);
+          const p = L.xindex ? map.toPixel(o - base + j, L.xy[o + j]) : map.toPixel(L.xy[2 * (o + j)], L.xy[2 * (o + j) + 1]);
           px[2 * j] = p[0]; px[2 * j + 1] = p[1];
         }
         if (L.kind === "line") {
