@@ -567,6 +567,9 @@ CLAIMS["11-grokking"] = [
      "all(230 <= r.weight_decay * r.generalized_at <= 270 for r in (slow, medium, fast))"),
     ("decay acts on a time scale of 1 / (lr lambda) = 333 steps for lambda = 0.3, and the network generalizes after "
      "about two and a half of these", "round(1 / (0.01 * 0.3)) == 333 and 2.3 < slow.generalized_at * 0.01 * 0.3 < 2.7"),
+    ("one colour per weight decay: decay 0.3 in the same blue in every figure and the widget, and no run in the "
+     "widget's purity colour", "DECAY_COLORS[1] == plot.PALETTE[5] and plot.PALETTE[2] not in DECAY_COLORS "
+     "and len(set(DECAY_COLORS)) == 4"),
     ("62 inputs, 256 hidden units, 31 outputs, no biases: about 24,000 weights", "round((62 * 256 + 256 * 31), -3) == 24000"),
     ("below 1%: worse than guessing (1 in 31, about 3%)", "round(1 / 31, 2) == 0.03 and slow.test_accuracy[slow.index(20)] < 1 / 31"),
     ("the test accuracy climbs over hundreds of steps (below 10% at step 100, not yet 99% at step 800)",
@@ -577,7 +580,7 @@ CLAIMS["11-grokking"] = [
      "np.all(slow.train_accuracy[slow.index(20):] == 1.0) and slow.train_loss[slow.index(100):].max() < 0.01"),
     ("at the end each neuron is nearly a single bright cell (decay 1.2): purity close to 1",
      "fast.purity[-1] > 0.9 and fast.purity[-1] > 5 * fast.purity[0]"),
-    ("with weight decay the neurons tune in, without it they stay mixed",
+    ("11.3's feedback: with weight decay the neurons tune in, without it they stay mixed",
      "none.purity[-1] < 0.35 and all(r.purity[-1] > 0.55 for r in (slow, medium, fast))"),
 ]
 
@@ -586,6 +589,8 @@ SHORTCUTS["11-grokking"] = [
     ("11.1", "twice the decay, half the wait: half of decay 1.2's grok step", "round(fast.generalized_at / 2)"),
     ("11.2", "the rule decay x grok step = 250, at decay 1.2", "round(250 / 1.2)"),
     ("11.2", "the 31-hour clock's grok step at the same decay", "fast.generalized_at"),
+    ("11.3", "the purity of random weights printed above (decay 1.2's start)", "round(fast.purity[0], 2)"),
+    ("11.3", "the level near 0.5 at which the decaying runs generalized", "0.5"),
 ]
 THIRD_EDITION |= {"11-grokking"}
 
