@@ -188,8 +188,10 @@ function render({ model, el }) {
   const flat = (dims) => dims.reduce((i, d) => i * size(d) + (val[d] ?? 0), 0);
   const live = () => model.get("live");
 
+  let decoded = null;   // the layers value decode() last read
   function decode() {
-    layers = model.get("layers").map((L) => {
+    decoded = model.get("layers");
+    layers = decoded.map((L) => {
       const out = { ...L };
       if (L.data) out.xy = L.half ? points(L.data, L.half) : floats(L.data);
       if (L.stops) out.stopsArr = floats(L.stops);
@@ -348,6 +350,7 @@ function render({ model, el }) {
   }
 
   function draw() {
+    if (frame !== null) cancelAnimationFrame(frame);
     frame = null;
     const ctx = view.context();
     const axes = model.get("axes");
@@ -507,7 +510,7 @@ function render({ model, el }) {
   view.canvas.addEventListener("pointercancel", release);
 
   model.on("change:controls", () => { buildControls(); schedule(); });
-  model.on("change:layers", () => { decode(); schedule(); });
+  model.on("change:layers", () => { if (model.get("layers") !== decoded) decode(); schedule(); });
   model.on("change:value", () => {
     const v = model.get("value");
     if (Object.keys(v).every((k) => v[k] === val[k]) && Object.keys(val).every((k) => v[k] === val[k])) return;
@@ -519,7 +522,8 @@ function render({ model, el }) {
     asked = Math.max(0, asked - 1);
     inflight = false;
     if (want) flush(); else if (!dragging) ring = null;
-    schedule();
+    if (model.get("layers") !== decoded) decode();   // (the message's keys may come in any order)
+    draw();   // at once, not at the next frame: the answer is what the reader waits for
   });
   for (const k of ["texts", "note", "axes"]) model.on(`change:${k}`, schedule);
   model.on("change:png", () => { view.picture(); schedule(); });
