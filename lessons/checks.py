@@ -887,19 +887,6 @@ def _13_3(record, L, effective_fraction):
 # 14 Landscapes in practice ----------------------------------------------------------------------
 
 
-def _far_or_not(value, want: float, rel: float, what: str, how: str) -> None:
-    """Wrong unless ``value`` is within ``rel`` of ``want``, saying only how far off, coarsely (no direction to bisect
-    on), and what to reconsider."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what} should be a number; got {type(value).__name__}.") from None
-    if not np.isfinite(v) or abs(v - want) > rel * abs(want):
-        near = want > 0 and want / 2 <= v <= 2 * want
-        far = "not the measurement" if near else "far off (more than a factor of two)"
-        raise Wrong(f"{what} = {v:.4g} is {far}: {how}")
-
-
 @functools.cache
 def _plain_over_residual(width: int) -> float:
     data = nets.spirals(n=200)
@@ -911,7 +898,7 @@ def _plain_over_residual(width: int) -> float:
 @exercise("14.1", "wider layers", kind="predict", points=1, answer=number, seconds=240, wrong=lambda v: [1 / v, 10 * v, 1.0])
 def _14_1(ratio_32):
     want, at_8 = _plain_over_residual(32), _plain_over_residual(8)
-    _far_or_not(ratio_32, want, 1e-6, "ratio_32", "build both networks with hidden=[32] * 20, ReLU, init='he', seed=0 on "
+    close(ratio_32, want, 1e-6, "ratio_32", "build both networks with hidden=[32] * 20, ReLU, init='he', seed=0 on "
                 "nets.spirals(n=200), one with residual=True, and divide the plain one's first gradient_norms entry by the "
                 "residual one's. Neither 1 nor the width-8 value is a measurement of this network.")  # fmt: skip
     return (f"{want:.2g} at width 32 against {at_8:.2g} at width 8: {want / at_8:,.0f} times nearer. He's initialization "
@@ -934,7 +921,7 @@ def _quarter_turn() -> tuple:
 def _14_2(speedup_90):
     scratch, tuned = _quarter_turn()
     want = scratch / tuned
-    _far_or_not(speedup_90, want, 1e-6, "speedup_90", "turn nets.two_moons(n=30, noise=0.2, seed=1) by 90 degrees, "
+    close(speedup_90, want, 1e-6, "speedup_90", "turn nets.two_moons(n=30, noise=0.2, seed=1) by 90 degrees, "
                 "transfer with seeds=5, and divide the median scratch steps by the median fine-tuning steps; the 30-degree "
                 "turn's speed-up is another task's.")  # fmt: skip
     verdict = "still helps" if want > 1.5 else ("makes no real difference" if want > 0.67 else "hurts")
