@@ -142,21 +142,21 @@ def wire(spec: dict, view: dict | None) -> dict:
     a = spec.get("_array")
     if view is None or a is None or spec["kind"] not in ("line", "dots", "head"):
         return out
-    axes = [("y", 1)] if spec.get("xindex") else [("x", 0), ("y", 1)]
+    names = ["y"] if spec.get("xindex") else ["x", "y"]
     a = a[..., 1:2] if spec.get("xindex") else a
     half, coded = [], np.empty(a.shape, dtype=float)
     with np.errstate(all="ignore"):
-        for j, (name, _) in enumerate(axes):
+        for j, name in enumerate(names):
             lo, hi = view[f"{name}lim"]
             log = view[f"{name}scale"] == "log"
             v = a[..., j]
             if log:
                 lo, hi, v = np.log10(lo), np.log10(hi), np.where(v > 0, np.log10(np.where(v > 0, v, 1.0)), np.nan)
             c, h = (lo + hi) / 2, (hi - lo) / 2 or 1.0
-            coded[..., j] = (v - c) / h  # float32 first: the far-off points are pulled in below
+            coded[..., j] = (v - c) / h  # in float64: the far-off points are pulled in below, then it is halved
             half.append([float(c), float(h), bool(log)])
-        far = np.max(np.abs(np.nan_to_num(coded_f := coded.astype(float), nan=0.0)), axis=-1, keepdims=True)
-        coded = np.where(far > FAR, coded_f * (FAR / np.where(far > FAR, far, 1.0)), coded_f)
+        far = np.max(np.abs(np.nan_to_num(coded, nan=0.0)), axis=-1, keepdims=True)
+        coded = np.where(far > FAR, coded * (FAR / np.where(far > FAR, far, 1.0)), coded)
     coded = coded.astype("<f2")
     out["half"] = half
     n, lead = coded.shape[-2], coded.shape[:-2]

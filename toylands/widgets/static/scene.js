@@ -5,13 +5,17 @@
 // Self-contained: anywidget loads a module from a blob: URL, where a relative import cannot resolve.
 
 // A DataView (what anywidget gives for bytes) or an ArrayBuffer, as a Float32Array.
+// Exactly the bytes of a buffer the model hands over (anywidget gives a DataView; a view may share a larger buffer).
+function bytes(v) {
+  return ArrayBuffer.isView(v) ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v;
+}
+
 export function floats(v) {
-  if (v instanceof DataView) return new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
-  return new Float32Array(v);
+  return new Float32Array(bytes(v));
 }
 
 function ints(v) {   // little-endian int32 bytes (a ragged layer's offsets)
-  return new Int32Array(v instanceof DataView ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v.buffer ?? v);
+  return new Int32Array(bytes(v));
 }
 
 // Half floats (IEEE binary16) to numbers: one table of all 65536, built once.
@@ -30,8 +34,7 @@ function halfTable() {
 // each coordinate j is c + h * v, or 10 ** (c + h * v) on a log axis, with half[j] = [c, h, log].
 export function points(v, half) {
   if (!half) return floats(v);
-  const bytes = v instanceof DataView ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v.buffer ?? v;
-  const u = new Uint16Array(bytes), T = halfTable(), k = half.length, out = new Float32Array(u.length);
+  const u = new Uint16Array(bytes(v)), T = halfTable(), k = half.length, out = new Float32Array(u.length);
   for (let i = 0; i < u.length; i++) {
     const [c, h, log] = half[i % k], x = c + h * T[u[i]];
     out[i] = log ? 10 ** x : x;
@@ -196,7 +199,7 @@ function render({ model, el }) {
       if (L.data) out.xy = L.half ? points(L.data, L.half) : floats(L.data);
       if (L.stops) out.stopsArr = floats(L.stops);
       if (L.offsets) out.offsetsArr = ints(L.offsets);
-      if (L.lut) out.lutArr = new Uint8Array(L.lut.buffer ? L.lut.buffer.slice(L.lut.byteOffset, L.lut.byteOffset + L.lut.byteLength) : L.lut);
+      if (L.lut) out.lutArr = new Uint8Array(bytes(L.lut));
       return out;
     });
     for (const L of layers) if (L.ref != null) {   // a head shares its path's points, and how they are laid out
@@ -211,8 +214,7 @@ function render({ model, el }) {
     layers.forEach((L, li) => {
       if (L.kind !== "picture") return;
       L.items.forEach((png, i) => {
-        const bytes = png instanceof DataView ? new Uint8Array(png.buffer, png.byteOffset, png.byteLength) : png;
-        createImageBitmap(new Blob([bytes], { type: "image/png" })).then((bmp) => {
+        createImageBitmap(new Blob([bytes(png)], { type: "image/png" })).then((bmp) => {
           pictures.set(`${li}:${i}`, bmp);
           if (flat(L.dims) === i) schedule();
         });
