@@ -478,9 +478,11 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
             if t == 0:
                 _check_first_step(opt, u, x, g)
             x_new = np.add(x, u, out=X[t + 1]) if record else x + u
-            if frozen is not None:
-                x_new[frozen] = x[frozen]
-            if not np.abs(x_new, out=scratch).max() <= inner:  # also catches NaN
+            np.abs(x_new, out=scratch)
+            if frozen is not None:  # stopped runs stay where they were, and are not checked again
+                np.copyto(x_new, x, where=frozen)
+                np.copyto(scratch, 0.0, where=frozen)
+            if not scratch.max() <= inner:  # also catches NaN
                 bad = ~np.all(np.isfinite(u), axis=-1) & (stopped_at < 0)
                 out = ~np.all((x_new >= limit_lo) & (x_new <= limit_hi), axis=-1)
                 if out.any():
@@ -488,8 +490,8 @@ def _walk(s: _Setup, steps: int, seed: int, common_noise: bool, record: bool, sh
                     new = out & (stopped_at < 0)
                     stopped_at[new] = t + 1
                     fell[new] = _fell(L, x[new], x_new[new])
-                    frozen = stopped_at >= 0
-                    x_new[frozen] = x[frozen]
+                    frozen = (stopped_at >= 0)[:, None]
+                    np.copyto(x_new, x, where=frozen)
             x = x_new
             x.flags.writeable = False
             if bar is not None:

