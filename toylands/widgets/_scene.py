@@ -144,6 +144,14 @@ def wire(spec: dict, view: dict | None) -> dict:
         return out
     names = ["y"] if spec.get("xindex") else ["x", "y"]
     a = a[..., 1:2] if spec.get("xindex") else a
+    n, lead = a.shape[-2], a.shape[:-2]
+    stops = None if spec.get("stops") is None else np.frombuffer(spec["stops"], "<f4")
+    if lead and stops is not None and stops.size == prod(lead) > 1:  # ragged: each item's valid points only
+        counts = np.clip(stops.astype(int), 1, n)
+        if counts.sum() < 0.9 * counts.size * n:  # (a run that stopped early holds nothing worth sending after)
+            rows = a.reshape(counts.size, n, -1)
+            a = np.concatenate([rows[i, :c] for i, c in enumerate(counts.tolist())])  # selected first: less to code
+            out["offsets"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("<i4").tobytes()
     half, coded = [], np.empty(a.shape, dtype=float)
     with np.errstate(all="ignore"):
         for j, name in enumerate(names):
@@ -159,14 +167,6 @@ def wire(spec: dict, view: dict | None) -> dict:
         coded = np.where(far > FAR, coded * (FAR / np.where(far > FAR, far, 1.0)), coded)
     coded = coded.astype("<f2")
     out["half"] = half
-    n, lead = coded.shape[-2], coded.shape[:-2]
-    stops = None if spec.get("stops") is None else np.frombuffer(spec["stops"], "<f4")
-    if lead and stops is not None and stops.size == prod(lead) > 1:  # ragged: each item's valid points only
-        counts = np.clip(stops.astype(int), 1, n)
-        if counts.sum() < 0.9 * counts.size * n:  # (a run that stopped early holds nothing worth sending after)
-            rows = coded.reshape(counts.size, n, -1)
-            coded = np.concatenate([rows[i, :c] for i, c in enumerate(counts.tolist())])
-            out["offsets"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("<i4").tobytes()
     out["data"] = (coded[..., 0] if spec.get("xindex") else coded).tobytes()
     return out
 
