@@ -259,3 +259,34 @@ def test_other_bad_arguments():
         tl.gradient_flow(tl.bowl)
     with pytest.raises(OptimizerError, match="needs the landscape"):
         tl.newton().update(np.ones((1, 2)), tl.newton().init(np.ones((1, 2))), np.ones((1, 2)))
+
+
+def _cycle_of_one(P, size, longest=4):
+    """The period detector as it was written for one run (the oracle for the batched one)."""
+    if len(P) <= 2 * longest or not np.all(np.isfinite(P[-2 * longest :])):
+        return 0
+    step = np.linalg.norm(P[-1] - P[-2])
+    if not step > 1e-6 * size:
+        return 0
+    for p in range(2, longest + 1):
+        if np.linalg.norm(P[-p:] - P[-2 * p : -p], axis=-1).max() <= 1e-3 * step:
+            return p
+    return 0
+
+
+def test_batched_cycle_detection_agrees_with_one_run_at_a_time():
+    from toylands.run import _cycles
+
+    rng = np.random.default_rng(3)
+    t = np.arange(40)[:, None]
+    corners = [np.array([[0.0, 0.0], [1.0, 0.5], [0.2, 1.0], [-0.7, 0.3]])[: p][t[:, 0] % p] for p in (2, 3, 4)]
+    runs = [*corners, np.exp(-0.1 * t) * [1.0, 2.0], np.ones((40, 2)), rng.normal(size=(40, 2)),
+            corners[0] + 1e-6 * rng.normal(size=(40, 2))]  # fmt: skip
+    nan = corners[1].copy()
+    nan[-3] = np.nan
+    runs.append(nan)
+    P = np.stack(runs, axis=1)  # (steps + 1, runs, 2)
+    want = [_cycle_of_one(P[:, i], 2.0) for i in range(P.shape[1])]
+    assert want[:3] == [2, 3, 4] and want[3:6] == [0, 0, 0] and want[-1] == 0  # the cases cover each answer
+    assert _cycles(P, 2.0).tolist() == want
+    assert _cycles(P[:5], 2.0).tolist() == [0] * P.shape[1]  # too short to tell

@@ -295,6 +295,7 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
                 scale = (1 + np.abs(values[-1, unknown][flat])) / L.diameter**2
                 lam = np.linalg.eigvalsh(0.5 * (H + np.swapaxes(H, -1, -2)))
                 kinds[flat] = signature(lam, atol=1e-8 * scale[:, None])
+        cycles = _cycles(tr.positions[:, unknown], L.diameter)  # all at once: a loop over runs cost 0.1 ms a run
         for n, i in enumerate(unknown):
             far = f", {number(nearest_min[i])} from the nearest minimum" if np.isfinite(nearest_min[i]) else ""
             if not flat[n] and last[i] <= 1e-9 * L.diameter:  # stopped where the loss is not flat: the optimizer's own balance
@@ -304,7 +305,7 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
                 out[i] = Outcome("resting", f"resting at {point(X[i])}, not a critical point of the loss: {why}",
                                  distance=float(nearest_min[i]))  # fmt: skip
                 continue
-            cycle = _cycle(tr.positions[:, i], L.diameter)
+            cycle = int(cycles[n])
             if cycle:
                 words = "two points" if cycle == 2 else f"{cycle} points"
                 out[i] = Outcome("moving", f"still moving: bouncing between {words}{far}", distance=float(nearest_min[i]),
@@ -324,19 +325,20 @@ def _outcomes(tr: Trajectory) -> list[Outcome]:
     return out
 
 
-def _cycle(P: np.ndarray, size: float, longest: int = 4) -> int:
-    """The period p (2 to ``longest``) of a run that ended bouncing among p points (every p steps it comes back
-    to within a thousandth of its step, while its steps stay large), else 0."""
-    if len(P) <= 2 * longest or not np.all(np.isfinite(P[-2 * longest :])):
-        return 0
-    step = np.linalg.norm(P[-1] - P[-2])
-    if not step > 1e-6 * size:
-        return 0
-    for p in range(2, longest + 1):
-        back = np.linalg.norm(P[-p:] - P[-2 * p : -p], axis=-1).max()
-        if back <= 1e-3 * step:
-            return p
-    return 0
+def _cycles(P: np.ndarray, size: float, longest: int = 4) -> np.ndarray:
+    """For each run of ``P`` (steps + 1, runs, dim): the period p (2 to ``longest``) of a run that ended bouncing among
+    p points (every p steps it comes back to within a thousandth of its step, while its steps stay large), else 0."""
+    out = np.zeros(P.shape[1], int)
+    if len(P) <= 2 * longest:
+        return out
+    with np.errstate(all="ignore"):
+        step = np.linalg.norm(P[-1] - P[-2], axis=-1)
+        ok = np.all(np.isfinite(P[-2 * longest :]), axis=(0, 2)) & (step > 1e-6 * size)
+        for p in range(2, longest + 1):
+            back = np.linalg.norm(P[-p:] - P[-2 * p : -p], axis=-1).max(axis=0)
+            found = ok & (out == 0) & (back <= 1e-3 * step)
+            out[found] = p
+    return out
 
 
 def _stopped(tr: Trajectory, i: int, k: int, v: np.ndarray) -> Outcome:
