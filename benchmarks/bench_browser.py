@@ -78,12 +78,20 @@ PROBE = """() => {
     if (key) B.draw.push({t: performance.now(), key, what: 'img'});
   }, true);
   const size = (d) => typeof d === 'string' ? d.length : (d.byteLength ?? d.size ?? 0);
+  // A message in is timed before the page handles it: JupyterLab's `onmessage` is wrapped (a listener added later
+  // would run after the handler, which may already have drawn the answer).
+  const incoming = (e) => B.ws.push({t: performance.now(), out: false, n: size(e.data)});
+  const on = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true, get() { return on.get.call(this); },
+    set(f) { this.__probed = true; on.set.call(this, f && function (e) { incoming(e); return f.call(this, e); }); },
+  });
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     B.ws.push({t: performance.now(), out: true, n: size(data)});
-    if (!this.__probed) {
+    if (!this.__probed) {   // a socket read by listeners only
       this.__probed = true;
-      this.addEventListener('message', (e) => B.ws.push({t: performance.now(), out: false, n: size(e.data)}));
+      this.addEventListener('message', incoming);
     }
     return send.call(this, data);
   };

@@ -520,12 +520,20 @@ function render({ model, el }) {
     for (const [k, input] of Object.entries(inputs)) input.set(val[k]);
     schedule();
   });
+  let answer = false;
   model.on("change:answered", () => {   // sent with the new layers, in the same message
+    answer = true;
     asked = Math.max(0, asked - 1);
     inflight = false;
     if (want) flush(); else if (!dragging) ring = null;
-    if (model.get("layers") !== decoded) decode();   // (the message's keys may come in any order)
-    draw();   // at once, not at the next frame: the answer is what the reader waits for
+  });
+  // Drawn once every key of the answer has fired its own change (they come in any order, and each schedules a
+  // frame): at once, not at the next frame, which would draw the same picture again about 16 ms later.
+  model.on("change", () => {
+    if (!answer) return;
+    answer = false;
+    if (model.get("layers") !== decoded) decode();
+    draw();
   });
   for (const k of ["texts", "note", "axes"]) model.on(`change:${k}`, schedule);
   model.on("change:png", () => { view.picture(); schedule(); });
