@@ -527,12 +527,12 @@ function render({ model, el }) {
     inflight = false;
     if (want) flush(); else if (!dragging) ring = null;
   });
-  // Drawn once every key of the answer has fired its own change (they come in any order, and each schedules a
-  // frame): at once, not at the next frame, which would draw the same picture again about 16 ms later.
+  // Drawn once every key of the answer has fired its own change (they come in any order; "change:layers" has
+  // decoded the new layers, and each key scheduled a frame): at once, not at the next frame, which would draw the
+  // same picture again about 16 ms later.
   model.on("change", () => {
     if (!answer) return;
     answer = false;
-    if (model.get("layers") !== decoded) decode();
     draw();
   });
   for (const k of ["texts", "note", "axes"]) model.on(`change:${k}`, schedule);
